@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Real programs under real allocators: two workers keep a 2-core machine responsive.
+    maxWorkers: 2,
+  },
+});
