@@ -1,0 +1,28 @@
+// `allocrun help` / `allocrun --help`: the whole surface on one screen.
+import { formatRunOptionHelp } from "../run-options.js";
+
+export const GENERAL_HELP = `allocrun — run native programs under jemalloc, tcmalloc, mimalloc or glibc malloc;
+measure, profile and compare their memory.
+
+Usage:
+  allocrun [options] [--] PROGRAM [ARGS...]     run PROGRAM (the default command)
+  allocrun env [options]                        print the environment a run would set
+  allocrun presets [show NAME]                  list presets, or show what one sets
+  allocrun analyze RUN-DIR|PROFILE [options]    top table, diff, growth, flame graph, pprof
+  allocrun compare [options] -- PROGRAM ...     A/B/C/D of RSS and time across allocators
+  allocrun ci --baseline FILE [options] -- ...  memory-regression gate
+  allocrun doctor [PROGRAM]                     explain why a setup will not work
+
+Run options:
+${formatRunOptionHelp()}
+
+Exit status of a run: the program's own; 128+N when it died of signal N; 125 when
+allocrun could not run it, 126 when it is not executable, 127 when it is not found.
+Other commands: 0 ok, 1 a verdict failed (ci, doctor), 2 usage or input error.
+Run \`allocrun COMMAND --help\` for a command's own options.
+`;
+
+export default async function help(): Promise<number> {
+  process.stdout.write(GENERAL_HELP);
+  return 0;
+}

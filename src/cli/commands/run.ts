@@ -1,0 +1,73 @@
+// `allocrun [run] [options] [--] PROGRAM [ARGS...]`: the default command.
+import { AllocrunError, usageError } from "../../core/errors.js";
+import { exitCodeForSignal, ExitCode } from "../../core/exit-codes.js";
+import { painterFor } from "../../core/terminal.js";
+import { parseRunArguments, type RunOptions } from "../run-options.js";
+import { GENERAL_HELP } from "./help.js";
+import { resolveProgram } from "../../run/resolve-program.js";
+import { prepareRun, type PreparedRun } from "../../run/prepare-run.js";
+import { createRunFolder } from "../../run/run-folder.js";
+import { executeRun, type ExecutedRun } from "../../run/execute-run.js";
+import { formatRunSummary } from "../../run/summary.js";
+import { formatEnvironment, renderEnvironment } from "../../presets/index.js";
+
+export default async function run(args: string[]): Promise<number> {
+  const options = parseRunArguments(args);
+  if (options.help) {
+    process.stdout.write(GENERAL_HELP);
+    return ExitCode.ok;
+  }
+  const [programName, ...programArgs] = options.command;
+  if (programName === undefined) throw usageError("no program to run", "usage: allocrun [--jemalloc|--tcmalloc|--mimalloc|--glibc] [options] -- PROGRAM [ARGS...]");
+  const cwd = process.cwd();
+  const program = resolveProgram(programName, cwd, process.env.PATH);
+  const allocator = options.allocator ?? "glibc";
+  const prepared = prepareRun({ allocator, steps: options.steps, libraryPath: options.libraryPath, env: process.env, cwd, program });
+  if (options.dryRun) return printDryRun(prepared, options, cwd, options.command);
+
+  const runDir = createRunFolder({ outDir: options.outDir, cwd, programPath: program, allocator });
+  const executed = await executeRun({
+    prepared,
+    program,
+    argv: [programName, ...programArgs],
+    cwd,
+    runDir,
+    sampleIntervalMs: options.sampleIntervalMs,
+    baseEnv: process.env,
+  });
+  if (executed.launch.execError) throw execFailure(programName, executed.launch.execError);
+  if (options.analyze) await analyzeIfProfiled(executed, options);
+  if (!options.quiet) process.stderr.write(formatRunSummary(executed.manifest, runDir, cwd, painterFor(process.stderr)));
+  return programExitCode(executed);
+}
+
+function execFailure(programName: string, failure: { code: string; message: string }): AllocrunError {
+  if (failure.code === "ENOENT") return new AllocrunError("not-found", `${programName}: ${failure.message}`, { hint: "check the path, and the #! line if it is a script" });
+  return new AllocrunError("not-executable", `${programName}: ${failure.message}`, { hint: "is it a program for this machine (file, chmod +x)?" });
+}
+
+function programExitCode({ launch }: ExecutedRun): number {
+  if (launch.signalNumber !== null) return exitCodeForSignal(launch.signalNumber);
+  return launch.exitCode ?? ExitCode.runSetupFailed;
+}
+
+function printDryRun(prepared: PreparedRun, options: RunOptions, cwd: string, command: string[]): number {
+  const outDir = options.outDir ?? `${cwd}/allocrun-out/<run>`;
+  const vars = renderEnvironment(prepared.plan, { libraryPaths: prepared.libraryPaths, outDir });
+  process.stdout.write(formatEnvironment(vars, "shell"));
+  process.stdout.write(`${command.map(shellQuote).join(" ")}\n`);
+  for (const warning of prepared.warnings) process.stderr.write(`allocrun: warning: ${warning}\n`);
+  return ExitCode.ok;
+}
+
+function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Profiles are analysed only when the run produced some; the analyser loads lazily. */
+async function analyzeIfProfiled(executed: ExecutedRun, options: RunOptions): Promise<void> {
+  const hasProfiles = executed.manifest.artifacts.some((artifact) => ["jemalloc-heap", "gperftools-heap", "gperftools-cpu"].includes(artifact.kind));
+  if (!hasProfiles) return;
+  const { analyzeRunFolderAfterRun } = await import("../../analysis/after-run.js");
+  await analyzeRunFolderAfterRun(executed.runDir, { top: options.top, quiet: options.quiet });
+}

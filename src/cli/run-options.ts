@@ -1,0 +1,218 @@
+// The flags of `allocrun [run]` and `allocrun env`, declared once. A small parser reads
+// them without loading yargs (74 ms to import), because `run` sits in front of the
+// user's program and its start-up is a hot path. `compare` and `ci` reuse the table.
+import type { AllocatorName } from "../core/allocators.js";
+import { isAllocatorName, ALLOCATOR_NAMES } from "../core/allocators.js";
+import { usageError } from "../core/errors.js";
+import { parseDurationMs } from "../core/units.js";
+
+export type ShortPresetFlag = "prof" | "stats" | "leak-check" | "heap-profile" | "cpu-prof" | "periodic";
+
+/** One step of environment composition, kept in the order the user typed it. */
+export type CompositionStep =
+  | { kind: "preset"; name: string }
+  | { kind: "flag"; flag: ShortPresetFlag }
+  | { kind: "conf"; text: string }
+  | { kind: "env"; text: string }
+  | { kind: "env-file"; path: string };
+
+export interface RunOptions {
+  allocator: AllocatorName | undefined;
+  libraryPath: string | undefined;
+  steps: CompositionStep[];
+  outDir: string | undefined;
+  dryRun: boolean;
+  quiet: boolean;
+  analyze: boolean;
+  top: number;
+  sampleIntervalMs: number;
+  envFormat: "shell" | "dotenv" | "json";
+  help: boolean;
+  /** The program and its arguments (empty for `env`). */
+  command: string[];
+}
+
+interface OptionSpec {
+  names: string[];
+  /** Placeholder shown in help when the option takes a value. */
+  value?: string;
+  description: string;
+  apply: (options: RunOptions, value: string, flagName: string) => void;
+}
+
+const allocatorFlag = (name: AllocatorName): OptionSpec => ({
+  names: [`--${name}`],
+  description: `run under ${name === "glibc" ? "glibc's own malloc" : name}`,
+  apply: (o) => setAllocator(o, name, `--${name}`),
+});
+
+const presetFlag = (flag: ShortPresetFlag, description: string): OptionSpec => ({
+  names: [`--${flag}`],
+  description,
+  apply: (o) => o.steps.push({ kind: "flag", flag }),
+});
+
+function setAllocator(options: RunOptions, name: AllocatorName, flagName: string): void {
+  if (options.allocator && options.allocator !== name) {
+    throw usageError(`${flagName} conflicts with the allocator chosen before (${options.allocator})`, "choose one allocator per run; use `allocrun compare` for several");
+  }
+  options.allocator = name;
+}
+
+function parsePositiveInt(value: string, flagName: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw usageError(`${flagName} needs a positive whole number, got "${value}"`);
+  return n;
+}
+
+export const RUN_OPTION_SPECS: OptionSpec[] = [
+  ...ALLOCATOR_NAMES.map(allocatorFlag),
+  {
+    names: ["-a", "--allocator"],
+    value: "NAME",
+    description: `allocator: ${ALLOCATOR_NAMES.join(", ")}`,
+    apply: (o, v, flag) => {
+      if (!isAllocatorName(v)) throw unknownAllocatorError(v, flag);
+      setAllocator(o, v, flag);
+    },
+  },
+  { names: ["--lib"], value: "PATH", description: "use this allocator library instead of searching for it", apply: (o, v) => (o.libraryPath = v) },
+  presetFlag("prof", "heap profile at exit (jemalloc prof, tcmalloc heap profiler)"),
+  presetFlag("heap-profile", "gperftools heap profiler (HEAPPROFILE); same as --prof for jemalloc"),
+  presetFlag("periodic", "heap dumps at intervals while the program runs"),
+  presetFlag("leak-check", "report memory still allocated at exit"),
+  presetFlag("stats", "allocator statistics at exit"),
+  presetFlag("cpu-prof", "gperftools CPU profile (libprofiler), with any allocator"),
+  { names: ["--preset"], value: "NAME", description: "apply a preset (repeatable; see `allocrun presets`)", apply: (o, v) => o.steps.push({ kind: "preset", name: v }) },
+  { names: ["--conf"], value: "KEY=VALUE", description: "add an allocator option (MALLOC_CONF, GLIBC_TUNABLES, MIMALLOC_*, TCMALLOC_*)", apply: (o, v) => o.steps.push({ kind: "conf", text: v }) },
+  { names: ["-e", "--env"], value: "KEY=VALUE", description: "set a variable for the program", apply: (o, v) => o.steps.push({ kind: "env", text: v }) },
+  { names: ["--env-file"], value: "FILE", description: "set variables from a dotenv file", apply: (o, v) => o.steps.push({ kind: "env-file", path: v }) },
+  { names: ["-o", "--out"], value: "DIR", description: "run folder (default ./allocrun-out/<time>-<program>-<allocator>)", apply: (o, v) => (o.outDir = v) },
+  { names: ["--dry-run"], description: "print the environment and command, run nothing", apply: (o) => (o.dryRun = true) },
+  { names: ["-q", "--quiet"], description: "no summary on stderr", apply: (o) => (o.quiet = true) },
+  { names: ["--no-analyze"], description: "do not analyse profiles after the run", apply: (o) => (o.analyze = false) },
+  { names: ["--top"], value: "N", description: "rows in the automatic top table (default 10)", apply: (o, v, f) => (o.top = parsePositiveInt(v, f)) },
+  {
+    names: ["--sample-interval"],
+    value: "MS",
+    description: "memory sampling interval (default 20ms)",
+    apply: (o, v, f) => {
+      const ms = parseDurationMs(v);
+      if (ms === undefined || ms < 1) throw usageError(`${f} needs a duration such as 20ms or 0.1s, got "${v}"`);
+      o.sampleIntervalMs = ms;
+    },
+  },
+  {
+    names: ["--format"],
+    value: "FORMAT",
+    description: "`env` output: shell (default), dotenv, json",
+    apply: (o, v, f) => {
+      if (v !== "shell" && v !== "dotenv" && v !== "json") throw usageError(`${f} must be shell, dotenv or json, got "${v}"`);
+      o.envFormat = v;
+    },
+  },
+  { names: ["-h", "--help"], description: "show this help", apply: (o) => (o.help = true) },
+];
+
+const SPEC_BY_NAME = new Map<string, OptionSpec>(RUN_OPTION_SPECS.flatMap((spec) => spec.names.map((name) => [name, spec] as const)));
+
+export function defaultRunOptions(): RunOptions {
+  return {
+    allocator: undefined,
+    libraryPath: undefined,
+    steps: [],
+    outDir: undefined,
+    dryRun: false,
+    quiet: false,
+    analyze: true,
+    top: 10,
+    sampleIntervalMs: 20,
+    envFormat: "shell",
+    help: false,
+    command: [],
+  };
+}
+
+/**
+ * Reads flags until the first word that is not one (the program) or `--`; everything
+ * after belongs to the program untouched. `--flag=value` and `--flag value` both work.
+ */
+export function parseRunArguments(args: readonly string[]): RunOptions {
+  const options = defaultRunOptions();
+  let index = 0;
+  while (index < args.length) {
+    const arg = args[index] as string;
+    if (arg === "--") {
+      index++;
+      break;
+    }
+    if (!arg.startsWith("-") || arg === "-") break;
+    const equals = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    const name = equals > 0 ? arg.slice(0, equals) : arg;
+    const spec = SPEC_BY_NAME.get(name);
+    if (!spec) throw unknownFlagError(name);
+    let value = "";
+    if (spec.value) {
+      if (equals > 0) value = arg.slice(equals + 1);
+      else {
+        const next = args[index + 1];
+        if (next === undefined) throw usageError(`${name} needs a value (${spec.value})`);
+        value = next;
+        index++;
+      }
+    } else if (equals > 0) {
+      throw usageError(`${name} takes no value`);
+    }
+    spec.apply(options, value, name);
+    index++;
+  }
+  options.command = args.slice(index);
+  return options;
+}
+
+function unknownFlagError(name: string) {
+  const suggestion = closestName(name, [...SPEC_BY_NAME.keys()]);
+  return usageError(`unknown option ${name}`, suggestion ? `did you mean ${suggestion}? (see allocrun --help)` : "see allocrun --help");
+}
+
+export function unknownAllocatorError(name: string, flagName = "--allocator") {
+  const suggestion = closestName(name, [...ALLOCATOR_NAMES]);
+  return usageError(
+    `unknown allocator "${name}" for ${flagName}`,
+    suggestion ? `did you mean "${suggestion}"? (known: ${ALLOCATOR_NAMES.join(", ")})` : `known: ${ALLOCATOR_NAMES.join(", ")}`,
+  );
+}
+
+/** The candidate within edit distance 2 (or a third of the length), if any. */
+export function closestName(input: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(input, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(input.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** Help lines for the table, aligned. */
+export function formatRunOptionHelp(): string {
+  const rows = RUN_OPTION_SPECS.map((spec) => [spec.names.join(", ") + (spec.value ? ` ${spec.value}` : ""), spec.description] as const);
+  const width = Math.max(...rows.map(([left]) => left.length));
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`).join("\n");
+}

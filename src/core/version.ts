@@ -1,0 +1,13 @@
+// The tool's version, read once from package.json next to src/ or dist/.
+import { readFileSync } from "node:fs";
+
+function readVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string };
+    return pkg.version ?? "0.0.0";
+  } catch {
+    return "0.0.0";
+  }
+}
+
+export const TOOL_VERSION = readVersion();

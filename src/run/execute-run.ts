@@ -1,0 +1,129 @@
+// Runs one prepared program into its own run folder and writes the manifest, whatever
+// way the program ends: normal exit, crash, or a forwarded Ctrl-C.
+import { readFileSync } from "node:fs";
+import { arch, cpus, release } from "node:os";
+import type { PreparedRun } from "./prepare-run.js";
+import { renderEnvironment } from "../presets/index.js";
+import { launchProgram, type LaunchResult } from "./launcher.js";
+import { collectStrayProfiles, listArtifacts } from "./artifacts.js";
+import { MANIFEST_SCHEMA_VERSION, writeManifest, type AllocatorRecord, type RunManifest } from "./manifest.js";
+import { watchPreloadTakesEffect, type PreloadObservation } from "./verify-preload.js";
+import { describeExitQuirks } from "./exit-quirks.js";
+import { TOOL_VERSION } from "../core/version.js";
+
+export interface ExecuteRequest {
+  prepared: PreparedRun;
+  program: string;
+  argv: string[];
+  cwd: string;
+  runDir: string;
+  sampleIntervalMs: number;
+  baseEnv: NodeJS.ProcessEnv;
+  stdio?: "inherit" | "ignore";
+  stdinFile?: string;
+}
+
+export interface ExecutedRun {
+  runDir: string;
+  manifest: RunManifest;
+  launch: LaunchResult;
+}
+
+/** The program's environment: the caller's, plus what allocrun sets (LD_PRELOAD merged). */
+export function buildProgramEnvironment(baseEnv: NodeJS.ProcessEnv, allocrunVars: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(baseEnv)) if (value !== undefined) env[key] = value;
+  for (const [key, value] of Object.entries(allocrunVars)) {
+    if (key === "LD_PRELOAD" && env.LD_PRELOAD) {
+      // The user's own preloads stay, after ours: the first library defining malloc wins.
+      const ours = value.split(/[\s:]+/).filter(Boolean);
+      const theirs = env.LD_PRELOAD.split(/[\s:]+/).filter((entry) => entry && !ours.includes(entry));
+      env[key] = [...ours, ...theirs].join(" ");
+    } else {
+      env[key] = value;
+    }
+  }
+  return env;
+}
+
+export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> {
+  const { prepared, runDir } = request;
+  const vars = renderEnvironment(prepared.plan, { libraryPaths: prepared.libraryPaths, outDir: runDir });
+  const startedMs = Date.now();
+  const preloaded = Object.values(prepared.libraryPaths).filter((path): path is string => Boolean(path));
+  let observation: PreloadObservation | undefined;
+  const launch = await launchProgram({
+    file: request.program,
+    argv: request.argv,
+    env: buildProgramEnvironment(request.baseEnv, vars),
+    cwd: request.cwd,
+    sampleIntervalMs: request.sampleIntervalMs,
+    stdio: request.stdio ?? "inherit",
+    stdinFile: request.stdinFile,
+    timelinePath: `${runDir}/timeline.csv`,
+    onStart: (pid) => {
+      observation = watchPreloadTakesEffect(pid, preloaded);
+    },
+  });
+  const seen = observation ? await observation.result : undefined;
+  const warnings = [...prepared.warnings];
+  for (const moved of collectStrayProfiles(request.cwd, startedMs - 1000, runDir)) {
+    warnings.push(`moved ${moved} from the working directory into the run folder`);
+  }
+  const artifacts = listArtifacts(runDir, launch.pid);
+  const allocator = describeAllocator(prepared, seen, artifacts.map((a) => a.kind));
+  warnings.push(...describeExitQuirks({ plan: prepared.plan, launch, artifacts }));
+  if (launch.peakRssMethod !== "wait4-rusage") {
+    warnings.push("peak RSS was sampled (the native launcher is not built): short peaks may be missed; run `npm rebuild allocrun` with a C compiler installed");
+  }
+  const rss = launch.timeline.map((sample) => sample.rssBytes);
+  const manifest: RunManifest = {
+    schemaVersion: MANIFEST_SCHEMA_VERSION,
+    tool: { name: "allocrun", version: TOOL_VERSION },
+    command: request.argv,
+    program: request.program,
+    cwd: request.cwd,
+    allocator,
+    presets: prepared.plan.presetsApplied,
+    env: vars,
+    startedAt: launch.startedAt,
+    wallSeconds: launch.wallSeconds,
+    userSeconds: launch.userSeconds,
+    sysSeconds: launch.sysSeconds,
+    exitCode: launch.exitCode,
+    signal: launch.signal,
+    peakRssBytes: launch.peakRssBytes,
+    peakRssMethod: launch.peakRssMethod,
+    treePeakRssBytes: rss.length ? Math.max(...rss) : null,
+    meanRssBytes: rss.length ? Math.round(rss.reduce((a, b) => a + b, 0) / rss.length) : null,
+    sampleIntervalMs: request.sampleIntervalMs,
+    artifacts,
+    warnings,
+    host: { os: readOsName(), kernel: release(), arch: arch(), cpus: cpus().length },
+  };
+  writeManifest(runDir, manifest);
+  return { runDir, manifest, launch };
+}
+
+function describeAllocator(prepared: PreparedRun, seen: { missing: string[]; checked: boolean } | undefined, artifactKinds: string[]): AllocatorRecord {
+  const base = { name: prepared.allocator, library: prepared.allocatorLibrary, version: null };
+  if (prepared.allocator === "glibc" || !prepared.allocatorLibrary) {
+    return { ...base, verified: true, verifiedBy: "not-needed" };
+  }
+  if (seen?.checked) {
+    if (!seen.missing.includes(prepared.allocatorLibrary)) return { ...base, verified: true, verifiedBy: "maps" };
+    return { ...base, verified: false, verifiedBy: "maps", reason: `${prepared.allocatorLibrary} was not mapped into the program: the loader ignored LD_PRELOAD` };
+  }
+  const ownOutput = prepared.allocator === "jemalloc" ? "jemalloc-heap" : prepared.allocator.startsWith("tcmalloc") ? "gperftools-heap" : undefined;
+  if (ownOutput && artifactKinds.includes(ownOutput)) return { ...base, verified: true, verifiedBy: "artifacts" };
+  return { ...base, verified: false, verifiedBy: "none", reason: "the program ended before allocrun could look at its memory maps" };
+}
+
+function readOsName(): string {
+  try {
+    const match = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(readFileSync("/etc/os-release", "utf8"));
+    return match?.[1] ?? "linux";
+  } catch {
+    return "linux";
+  }
+}

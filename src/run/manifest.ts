@@ -1,0 +1,79 @@
+// manifest.json: what a run was and what it produced. Documented in the README;
+// bump MANIFEST_SCHEMA_VERSION on any incompatible change of these keys.
+import { join } from "node:path";
+import { writeJsonAtomic } from "../core/atomic-write.js";
+
+export const MANIFEST_SCHEMA_VERSION = 1;
+export const MANIFEST_FILE = "manifest.json";
+
+export type ArtifactKind =
+  | "jemalloc-heap"
+  | "gperftools-heap"
+  | "gperftools-cpu"
+  | "pprof"
+  | "stats"
+  | "stderr"
+  | "timeline"
+  | "analysis"
+  | "flamegraph"
+  | "heap-check"
+  | "other";
+
+export interface Artifact {
+  /** Relative to the run folder. */
+  path: string;
+  kind: ArtifactKind;
+  bytes: number;
+  /** Process that wrote it, when the file name tells. */
+  pid?: number;
+  /** True when the process that wrote it was not the launched program (a child). */
+  fromChildProcess?: boolean;
+}
+
+export type VerificationMethod = "maps" | "artifacts" | "not-needed" | "none";
+
+export interface AllocatorRecord {
+  name: string;
+  /** Absolute path of the preloaded library; null for glibc. */
+  library: string | null;
+  version: string | null;
+  /** True only when allocrun saw the library in effect (maps or its own output). */
+  verified: boolean;
+  verifiedBy: VerificationMethod;
+  /** Why it is not verified, or why it did not take effect. */
+  reason?: string;
+}
+
+export interface RunManifest {
+  schemaVersion: number;
+  tool: { name: "allocrun"; version: string };
+  /** argv of the program as the user gave it. */
+  command: string[];
+  /** The executable that ran (PATH resolved). */
+  program: string;
+  cwd: string;
+  allocator: AllocatorRecord;
+  presets: string[];
+  /** Only the variables allocrun set. */
+  env: Record<string, string>;
+  startedAt: string;
+  wallSeconds: number;
+  userSeconds: number;
+  sysSeconds: number;
+  exitCode: number | null;
+  signal: string | null;
+  peakRssBytes: number;
+  /** wait4-rusage: kernel's ru_maxrss of the program; sampled-vmhwm: polled VmHWM (may miss short peaks). */
+  peakRssMethod: string;
+  /** Highest sum of RSS over the program and its descendants seen by sampling. */
+  treePeakRssBytes: number | null;
+  meanRssBytes: number | null;
+  sampleIntervalMs: number;
+  artifacts: Artifact[];
+  warnings: string[];
+  host: { os: string; kernel: string; arch: string; cpus: number };
+}
+
+export function writeManifest(runDir: string, manifest: RunManifest): void {
+  writeJsonAtomic(join(runDir, MANIFEST_FILE), manifest);
+}

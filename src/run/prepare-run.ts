@@ -1,0 +1,54 @@
+// Everything that happens before a program starts: choose the allocator, compose the
+// environment from presets and flags, find the libraries, and check the target. Shared
+// by run, env, compare and ci so they all mean the same thing by the same flags.
+import type { AllocatorName, LibraryName } from "../core/allocators.js";
+import type { CompositionStep } from "../cli/run-options.js";
+import { loadPresetCatalog, composeEnvPlan, type EnvPlan } from "../presets/index.js";
+import { locateLibrary } from "../detect/library-locator.js";
+import { checkTarget, type TargetReport } from "./preflight.js";
+
+export interface PrepareRequest {
+  allocator: AllocatorName;
+  steps: CompositionStep[];
+  /** `--lib PATH` for the allocator's own library. */
+  libraryPath: string | undefined;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Resolved program path; undefined for `allocrun env`. */
+  program: string | undefined;
+}
+
+export interface PreparedRun {
+  allocator: AllocatorName;
+  plan: EnvPlan;
+  /** Absolute paths of every library the plan preloads. */
+  libraryPaths: Partial<Record<LibraryName, string>>;
+  /** The allocator's own library (null for glibc). */
+  allocatorLibrary: string | null;
+  target: TargetReport | undefined;
+  warnings: string[];
+}
+
+export function prepareRun(request: PrepareRequest): PreparedRun {
+  const catalog = loadPresetCatalog({ cwd: request.cwd, env: request.env });
+  const plan = composeEnvPlan(catalog, request.allocator, request.steps);
+  const target = request.program ? checkTarget(request.program, request.allocator) : undefined;
+  const libraryPaths: Partial<Record<LibraryName, string>> = {};
+  for (const name of plan.preload) {
+    const explicitPath = isAllocatorLibrary(name, request.allocator) ? request.libraryPath : undefined;
+    libraryPaths[name] = locateLibrary(name, { explicitPath, env: request.env, targetElf: target?.elf }).path;
+  }
+  const allocatorLibrary = request.allocator === "glibc" ? null : (libraryPaths[request.allocator as LibraryName] ?? null);
+  return {
+    allocator: request.allocator,
+    plan,
+    libraryPaths,
+    allocatorLibrary,
+    target,
+    warnings: [...plan.warnings, ...(target?.warnings ?? [])],
+  };
+}
+
+function isAllocatorLibrary(name: LibraryName, allocator: AllocatorName): boolean {
+  return name === allocator;
+}
