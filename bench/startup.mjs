@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// Start-up cost of allocrun in front of a trivial program, measured side by side with
+// `node -e 0`, interleaved so machine drift hits both alike. Needs `npm run build`.
+//   node bench/startup.mjs [runs]
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const runs = Number(process.argv[2] ?? 30);
+const cli = fileURLToPath(new URL("../bin/allocrun.js", import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), "allocrun-startup-"));
+
+const commands = {
+  "node -e 0": [process.execPath, ["-e", "0"]],
+  "allocrun --glibc -- true": [process.execPath, [cli, "--glibc", "-q", "-o", "", "--", "true"]],
+  "allocrun --jemalloc -- true": [process.execPath, [cli, "--jemalloc", "-q", "-o", "", "--", "true"]],
+};
+
+function timeOnce(name, [file, args], index) {
+  const finalArgs = args.map((arg) => (arg === "" ? join(scratch, `${name.replace(/\W+/g, "_")}-${index}`) : arg));
+  const start = process.hrtime.bigint();
+  const result = spawnSync(file, finalArgs, { stdio: ["ignore", "ignore", "pipe"] });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`${name} failed: ${result.stderr}`);
+  return ms;
+}
+
+const times = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
+for (let i = 0; i < runs + 2; i++) {
+  for (const [name, command] of Object.entries(commands)) {
+    const ms = timeOnce(name, command, i);
+    if (i >= 2) times[name].push(ms); // two warm-up rounds fill the page cache
+  }
+}
+rmSync(scratch, { recursive: true, force: true });
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const base = median(times["node -e 0"]);
+console.log(`runs: ${runs} each, interleaved; median wall time`);
+for (const [name, values] of Object.entries(times)) {
+  const m = median(values);
+  console.log(`${name.padEnd(30)} ${m.toFixed(1).padStart(7)} ms   ${(m / base).toFixed(2)}x node -e 0`);
+}
