@@ -1,0 +1,132 @@
+// Function symbols from .symtab and .dynsym, and the lookup the symbolizer relies on:
+// an address resolves to a symbol only when it lies inside that symbol's extent. jeprof
+// resolves stripped code to the nearest exported symbol and is silently wrong
+// (profile-formats.md §6.2); returning nothing is the honest answer.
+import { ByteReader } from "./byte-reader.js";
+import { SHT_DYNSYM, SHT_SYMTAB, STB_GLOBAL, STB_LOCAL, STB_WEAK, STT_FUNC, STT_GNU_IFUNC } from "./constants.js";
+import { EM_ARM } from "./machine.js";
+import type { ElfFile } from "./types.js";
+
+export type SymbolBinding = "local" | "global" | "weak" | "other";
+
+export interface FunctionSymbol {
+  name: string;
+  /** Start vaddr (ARM Thumb bit cleared). */
+  value: number;
+  /** Extent in bytes; 0 means unknown, and then only the exact address matches. */
+  size: number;
+  binding: SymbolBinding;
+}
+
+interface RawSymbol {
+  name: string;
+  value: number;
+  size: number;
+  type: number;
+  binding: number;
+  sectionIndex: number;
+}
+
+const BINDINGS: Record<number, SymbolBinding> = { [STB_LOCAL]: "local", [STB_GLOBAL]: "global", [STB_WEAK]: "weak" };
+const BINDING_RANK: Record<SymbolBinding, number> = { global: 0, weak: 1, local: 2, other: 3 };
+/** How far findSymbol looks back for an enclosing symbol behind a smaller one. */
+const MAX_LOOKBACK = 64;
+
+function readerFor(elf: ElfFile, buffer: Buffer): ByteReader {
+  return new ByteReader(buffer, elf.fileName, elf.endianness === "little", elf.bits === 64);
+}
+
+/** Calls `visit` for every entry of .symtab and .dynsym (undefined symbols included). */
+function forEachSymbol(elf: ElfFile, buffer: Buffer, visit: (symbol: RawSymbol) => void): void {
+  const reader = readerFor(elf, buffer);
+  const entrySize = reader.is64 ? 24 : 16;
+  for (const table of elf.sections) {
+    if (table.type !== SHT_SYMTAB && table.type !== SHT_DYNSYM) continue;
+    const strings = elf.sections[table.link];
+    if (strings === undefined) throw reader.corrupt(`symbol table ${table.name} links to missing string table ${table.link}`, table.offset);
+    reader.requireRange(table.offset, table.size, `symbol table ${table.name}`);
+    reader.requireRange(strings.offset, strings.size, `string table ${strings.name}`);
+    const stringsEnd = strings.offset + strings.size;
+    // Entry 0 is the reserved null symbol.
+    for (let at = table.offset + entrySize; at + entrySize <= table.offset + table.size; at += entrySize) {
+      const nameOffset = reader.u32(at);
+      const info = reader.is64 ? reader.u8(at + 4) : reader.u8(at + 12);
+      visit({
+        name: nameOffset === 0 ? "" : reader.cString(strings.offset + nameOffset, stringsEnd, "symbol name"),
+        value: reader.is64 ? reader.u64(at + 8) : reader.u32(at + 4),
+        size: reader.is64 ? reader.u64(at + 16) : reader.u32(at + 8),
+        type: info & 0xf,
+        binding: info >> 4,
+        sectionIndex: reader.is64 ? reader.u16(at + 6) : reader.u16(at + 14),
+      });
+    }
+  }
+}
+
+/** Leading underscores mark internal aliases (__libc_malloc vs malloc). */
+const underscoreCount = (name: string): number => name.length - name.replace(/^_+/, "").length;
+
+function comparePreferred(a: FunctionSymbol, b: FunctionSymbol): number {
+  return (
+    a.value - b.value ||
+    Number(b.size > 0) - Number(a.size > 0) ||
+    BINDING_RANK[a.binding] - BINDING_RANK[b.binding] ||
+    underscoreCount(a.name) - underscoreCount(b.name) ||
+    a.name.length - b.name.length ||
+    (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+  );
+}
+
+/**
+ * Defined FUNC and IFUNC symbols of .symtab and .dynsym, sorted by address, one per address
+ * (aliases collapse to the preferred name: sized, global, fewest leading underscores, shortest).
+ */
+export function readFunctionSymbols(elf: ElfFile, buffer: Buffer): FunctionSymbol[] {
+  const symbols: FunctionSymbol[] = [];
+  forEachSymbol(elf, buffer, (raw) => {
+    if (raw.type !== STT_FUNC && raw.type !== STT_GNU_IFUNC) return;
+    if (raw.sectionIndex === 0 || raw.name === "") return;
+    // ARM marks Thumb functions by setting bit 0 of the address.
+    const value = elf.machine === EM_ARM ? raw.value - (raw.value % 2) : raw.value;
+    symbols.push({ name: raw.name, value, size: raw.size, binding: BINDINGS[raw.binding] ?? "other" });
+  });
+  symbols.sort(comparePreferred);
+  return symbols.filter((symbol, index) => index === 0 || symbols[index - 1]?.value !== symbol.value);
+}
+
+const contains = (symbol: FunctionSymbol, vaddr: number): boolean =>
+  symbol.size === 0 ? vaddr === symbol.value : vaddr >= symbol.value && vaddr < symbol.value + symbol.size;
+
+/**
+ * The symbol whose extent [value, value + size) contains vaddr (size 0: exact match only),
+ * or undefined. Never the nearest unrelated symbol. `symbols` must come from readFunctionSymbols.
+ */
+export function findSymbol(symbols: readonly FunctionSymbol[], vaddr: number): FunctionSymbol | undefined {
+  let low = 0;
+  let high = symbols.length - 1;
+  let candidate = -1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    if ((symbols[middle] as FunctionSymbol).value <= vaddr) {
+      candidate = middle;
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
+  }
+  // A small symbol (a label, a nested helper) may sit inside a larger function.
+  for (let index = candidate; index >= 0 && index > candidate - MAX_LOOKBACK; index--) {
+    const symbol = symbols[index] as FunctionSymbol;
+    if (contains(symbol, vaddr)) return symbol;
+  }
+  return undefined;
+}
+
+/** True when .symtab or .dynsym defines or references a symbol of exactly this name. */
+export function hasSymbolNamed(elf: ElfFile, buffer: Buffer, name: string): boolean {
+  let found = false;
+  forEachSymbol(elf, buffer, (raw) => {
+    if (raw.name === name) found = true;
+  });
+  return found;
+}
