@@ -1,0 +1,230 @@
+/* allocrun-launch: runs one program for allocrun and reports how it ended.
+ *
+ *   allocrun-launch FILE ARGV0 [ARG...]        status lines are written to fd 3
+ *
+ * Why a separate C process: ru_maxrss from wait4 is the child's resident high-water
+ * mark, and at execve the kernel keeps the larger of the pre-exec image's mark and the
+ * program's. Forking from node would put node's tens of MiB under every figure; this
+ * launcher's image is a few hundred KiB.
+ *
+ * Environment: the program's LD_PRELOAD arrives as ALLOCRUN_TARGET_LD_PRELOAD so that
+ * the allocator is never loaded into this measuring process; the program gets it back
+ * as LD_PRELOAD (and does not see ALLOCRUN_TARGET_LD_PRELOAD).
+ *
+ * Status protocol on fd 3, one line per event, space-separated integers:
+ *   pid <pid>                      the program was executed (reported once exec succeeded)
+ *   exec-error <errno>             the program could not be executed (exit 127 or 126)
+ *   launch-error <errno> <step>    the launcher itself failed (exit 125)
+ *   forwarded <signo>              a signal from our parent was passed to the program
+ *   not-forwarded <signo> <why>    why: "group" (sent to the whole process group or by the
+ *                                  terminal: the program got it directly) or "echo" (our
+ *                                  parent relaying that same group signal)
+ *   end exit|signal <n> <maxrss_kib> <utime_us> <stime_us> <wall_us>
+ * The launcher exits with the program's status (128+N for signal N).
+ *
+ * Signals: INT TERM HUP QUIT USR1 USR2 are blocked here and taken with sigwaitinfo, so
+ * the launcher never dies of them while the program decides. Which ones to pass on:
+ *  - from the terminal (si_code SI_KERNEL) or from anyone but our parent (a kill of the
+ *    process group, systemd stopping a cgroup): the program, in the same process group,
+ *    already got its own copy. Forwarding would deliver it twice.
+ *  - from our parent (allocrun's node process): forwarded, unless the same signal came
+ *    group-wide in the last ECHO_WINDOW_NS: node got that group signal too and relays
+ *    it, since node cannot tell where a signal came from.
+ * The program starts with default dispositions for every signal and an empty mask.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define STATUS_FD 3
+#define ECHO_WINDOW_NS (2LL * 1000 * 1000 * 1000)
+#define TARGET_PRELOAD_VAR "ALLOCRUN_TARGET_LD_PRELOAD"
+
+extern char **environ;
+
+static const int forwardable[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+#define FORWARDABLE_COUNT (sizeof forwardable / sizeof forwardable[0])
+
+/* Group-wide deliveries not yet matched by their echo from the parent, per signal. */
+static int pending_echoes[NSIG];
+static long long echo_deadline_ns[NSIG];
+
+static long long monotonic_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void report(const char *format, ...) __attribute__((format(printf, 1, 2)));
+static void report(const char *format, ...) {
+  char line[256];
+  va_list args;
+  va_start(args, format);
+  int length = vsnprintf(line, sizeof line, format, args);
+  va_end(args);
+  if (length < 0) return;
+  if ((size_t)length >= sizeof line) length = sizeof line - 1;
+  /* Lines are short, so one write is atomic on a pipe or socket; errors (parent gone)
+   * must not stop us from waiting for the program. */
+  while (write(STATUS_FD, line, (size_t)length) < 0 && errno == EINTR) {
+  }
+}
+
+static void fail(const char *step) {
+  int error = errno;
+  report("launch-error %d %s\n", error, step);
+  fprintf(stderr, "allocrun-launch: %s: %s\n", step, strerror(error));
+  exit(125);
+}
+
+/* The program's environment: ours, with ALLOCRUN_TARGET_LD_PRELOAD moved into LD_PRELOAD. */
+static char **build_program_environment(void) {
+  const char *target_preload = getenv(TARGET_PRELOAD_VAR);
+  size_t count = 0;
+  while (environ[count]) count++;
+  char **env = calloc(count + 2, sizeof *env);
+  if (!env) fail("calloc");
+  size_t used = 0;
+  for (size_t i = 0; i < count; i++) {
+    const char *entry = environ[i];
+    if (strncmp(entry, TARGET_PRELOAD_VAR "=", sizeof TARGET_PRELOAD_VAR) == 0) continue;
+    if (target_preload && strncmp(entry, "LD_PRELOAD=", 11) == 0) continue;
+    env[used++] = (char *)entry;
+  }
+  if (target_preload) {
+    size_t size = strlen(target_preload) + sizeof "LD_PRELOAD=";
+    char *entry = malloc(size);
+    if (!entry) fail("malloc");
+    snprintf(entry, size, "LD_PRELOAD=%s", target_preload);
+    env[used++] = entry;
+  }
+  env[used] = NULL;
+  return env;
+}
+
+/* In the forked child: default dispositions, empty mask, then the program.
+ * Not posix_spawn: glibc's sets its internal signals (32, 33) to SIG_IGN in the child when
+ * the parent has handlers for them (a static glibc always has), and SIG_IGN survives exec.
+ * Here sigaction refuses those two, and exec resets them to default because we handle them. */
+static void exec_program(const char *file, char **argv, char **env, int status_fd) {
+  struct sigaction default_action;
+  memset(&default_action, 0, sizeof default_action);
+  default_action.sa_handler = SIG_DFL;
+  for (int signo = 1; signo < NSIG; signo++)
+    if (signo != SIGKILL && signo != SIGSTOP) sigaction(signo, &default_action, NULL);
+  sigset_t empty;
+  sigemptyset(&empty);
+  sigprocmask(SIG_SETMASK, &empty, NULL);
+  execve(file, argv, env);
+  int error = errno;
+  while (write(status_fd, &error, sizeof error) < 0 && errno == EINTR) {
+  }
+  _exit(127);
+}
+
+static int is_from_parent(const siginfo_t *info) {
+  return (info->si_code == SI_USER || info->si_code == SI_QUEUE) && info->si_pid == getppid();
+}
+
+static void decide_forwarding(pid_t child, int signo, const siginfo_t *info) {
+  long long now = monotonic_ns();
+  if (!is_from_parent(info)) {
+    if (now > echo_deadline_ns[signo]) pending_echoes[signo] = 0;
+    pending_echoes[signo]++;
+    echo_deadline_ns[signo] = now + ECHO_WINDOW_NS;
+    report("not-forwarded %d group\n", signo);
+    return;
+  }
+  if (pending_echoes[signo] > 0 && now <= echo_deadline_ns[signo]) {
+    pending_echoes[signo]--;
+    report("not-forwarded %d echo\n", signo);
+    return;
+  }
+  if (kill(child, signo) == 0) report("forwarded %d\n", signo);
+}
+
+static long long timeval_us(struct timeval tv) {
+  return (long long)tv.tv_sec * 1000000LL + tv.tv_usec;
+}
+
+int main(int argc, char **argv) {
+  if (fcntl(STATUS_FD, F_GETFD) < 0) {
+    fprintf(stderr, "allocrun-launch: fd %d must be the status pipe (this tool is run by allocrun)\n",
+            STATUS_FD);
+    return 125;
+  }
+  /* The program must not inherit the status pipe. */
+  if (fcntl(STATUS_FD, F_SETFD, FD_CLOEXEC) < 0) fail("fcntl");
+  if (argc < 3) {
+    errno = EINVAL;
+    fail("usage: allocrun-launch FILE ARGV0 [ARG...]");
+  }
+  /* A parent that left SIGCHLD ignored would make the kernel reap the program for us. */
+  signal(SIGCHLD, SIG_DFL);
+  /* A write to a closed status pipe must not kill us while the program runs. */
+  signal(SIGPIPE, SIG_IGN);
+
+  sigset_t waited;
+  sigemptyset(&waited);
+  for (size_t i = 0; i < FORWARDABLE_COUNT; i++) sigaddset(&waited, forwardable[i]);
+  sigaddset(&waited, SIGCHLD);
+  if (sigprocmask(SIG_BLOCK, &waited, NULL) < 0) fail("sigprocmask");
+
+  char **program_env = build_program_environment();
+  /* Learns whether exec worked: the child writes errno here, or exec closes it. */
+  int exec_status[2];
+  if (pipe2(exec_status, O_CLOEXEC) < 0) fail("pipe2");
+
+  long long started_ns = monotonic_ns();
+  pid_t child = fork();
+  if (child < 0) fail("fork");
+  if (child == 0) exec_program(argv[1], argv + 2, program_env, exec_status[1]);
+  close(exec_status[1]);
+  int exec_errno = 0;
+  ssize_t got;
+  while ((got = read(exec_status[0], &exec_errno, sizeof exec_errno)) < 0 && errno == EINTR) {
+  }
+  close(exec_status[0]);
+  if (got > 0) {
+    int status;
+    waitpid(child, &status, 0);
+    report("exec-error %d\n", exec_errno);
+    return exec_errno == ENOENT ? 127 : 126;
+  }
+  report("pid %d\n", (int)child);
+
+  int status = 0;
+  struct rusage usage;
+  for (;;) {
+    siginfo_t info;
+    int signo = sigwaitinfo(&waited, &info);
+    if (signo < 0) {
+      if (errno == EINTR) continue;
+      fail("sigwaitinfo");
+    }
+    if (signo != SIGCHLD) {
+      decide_forwarding(child, signo, &info);
+      continue;
+    }
+    pid_t reaped = wait4(child, &status, WNOHANG, &usage);
+    if (reaped == child) break;
+    if (reaped < 0 && errno != EINTR) fail("wait4");
+  }
+  long long wall_us = (monotonic_ns() - started_ns) / 1000;
+
+  const char *kind = WIFSIGNALED(status) ? "signal" : "exit";
+  int value = WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status);
+  report("end %s %d %ld %lld %lld %lld\n", kind, value, usage.ru_maxrss, timeval_us(usage.ru_utime),
+         timeval_us(usage.ru_stime), wall_us);
+  return WIFSIGNALED(status) ? 128 + value : value;
+}

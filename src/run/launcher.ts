@@ -1,0 +1,368 @@
+// Runs one program and measures it: exit status, peak RSS, CPU and wall time, and a
+// memory timeline of its process tree. On the `run` hot path: node: builtins only.
+//
+// Peak RSS comes from ru_maxrss of wait4 in native/build/allocrun-launch (see
+// native/launch.c for why a C launcher). Without it (no compiler at install time) the
+// program is spawned straight from node and the peak is the largest VmHWM sampled,
+// which misses whatever the program touches after the last sample: the method is
+// reported in LaunchResult.peakRssMethod.
+import { execFileSync, spawn, type ChildProcess, type StdioOptions } from "node:child_process";
+import { closeSync, existsSync, openSync, statSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { isatty } from "node:tty";
+import { fileURLToPath } from "node:url";
+import { environmentError } from "../core/errors.js";
+import { ExitCode } from "../core/exit-codes.js";
+import {
+  errnoNameOf,
+  parseLauncherStatusLine,
+  signalNameOf,
+  signalNumberFromName,
+  type LauncherEvent,
+} from "./launcher-status.js";
+import { DEFAULT_SAMPLE_INTERVAL_MS, MemorySampler, type MemorySample, type SamplerSummary } from "./sampler.js";
+import { relaySignalsTo } from "./signal-relay.js";
+
+export type { MemorySample } from "./sampler.js";
+
+const LAUNCHER_PATH = fileURLToPath(new URL("../../native/build/allocrun-launch", import.meta.url));
+const LAUNCHER_SOURCE = fileURLToPath(new URL("../../native/launch.c", import.meta.url));
+const BUILD_SCRIPT = fileURLToPath(new URL("../../scripts/build-native.mjs", import.meta.url));
+/** The launcher takes the program's LD_PRELOAD under this name (see native/launch.c). */
+const TARGET_PRELOAD_VARIABLE = "ALLOCRUN_TARGET_LD_PRELOAD";
+
+/** The built launcher, if there is one (a cheap existence check). */
+export function findLauncher(): string | undefined {
+  return existsSync(LAUNCHER_PATH) ? LAUNCHER_PATH : undefined;
+}
+
+/** The launcher, (re)built first when missing or older than native/launch.c; undefined
+ * when it cannot be built here (no C compiler). */
+export function ensureLauncher(): string | undefined {
+  const isCurrent = existsSync(LAUNCHER_PATH) && statSync(LAUNCHER_PATH).mtimeMs >= statSync(LAUNCHER_SOURCE).mtimeMs;
+  if (isCurrent) return LAUNCHER_PATH;
+  execFileSync(process.execPath, [BUILD_SCRIPT, "--quiet"], { stdio: ["ignore", 2, 2] });
+  return findLauncher();
+}
+
+export type InputSpec = "inherit" | "ignore" | { file: string };
+/** "capture" collects the stream into LaunchResult.stdout/stderr; { file } writes it there. */
+export type OutputSpec = "inherit" | "ignore" | "capture" | { file: string };
+export interface StdioPlan {
+  stdin?: InputSpec;
+  stdout?: OutputSpec;
+  stderr?: OutputSpec;
+}
+
+export interface LaunchRequest {
+  /** Absolute path of the program (already resolved against PATH). */
+  file: string;
+  /** argv[0] first. */
+  argv: string[];
+  /** The program's full environment (LD_PRELOAD included: it reaches the program only). */
+  env: Record<string, string>;
+  cwd: string;
+  /** Memory sampling interval; DEFAULT_SAMPLE_INTERVAL_MS (20) when 0 or less. */
+  sampleIntervalMs: number;
+  /** "inherit" (default: the program owns the terminal), "ignore" (stdin from /dev/null,
+   * output discarded), or per stream. */
+  stdio?: "inherit" | "ignore" | StdioPlan;
+  /** Feeds the program's standard input from this file (overrides stdio's stdin). */
+  stdinFile?: string;
+  /** Called with the program's pid once it runs. */
+  onStart?: (pid: number) => void;
+  /** Streams the memory timeline to this CSV file (columns in src/run/sampler.ts). */
+  timelinePath?: string;
+  /** The launcher binary; undefined: findLauncher(); null: spawn from node (sampled VmHWM). */
+  launcherPath?: string | null;
+}
+
+export type PeakRssMethod = "wait4-rusage" | "sampled-vmhwm";
+
+export interface LaunchResult {
+  /** The program's pid; 0 when it could not be executed. */
+  pid: number;
+  /** Exit code; 127 (not found) or 126 (not executable) with execError; null when killed. */
+  exitCode: number | null;
+  /** "SIGTERM" when killed by a signal. */
+  signal: string | null;
+  signalNumber: number | null;
+  /** High-water mark of the program's own resident set (main process). */
+  peakRssBytes: number;
+  peakRssMethod: PeakRssMethod;
+  userSeconds: number;
+  sysSeconds: number;
+  wallSeconds: number;
+  /** ISO time the program was started. */
+  startedAt: string;
+  timeline: MemorySample[];
+  /** Largest RSS summed over the process tree among the samples. */
+  treePeakRssBytes?: number;
+  /** Whether PSS (smaps_rollup) could be read. */
+  pssAvailable: boolean;
+  /** The program could not be executed: code is the errno name (ENOENT, EACCES, ENOEXEC). */
+  execError?: { code: string; message: string };
+  /** Signals allocrun passed on to the program (not those it got directly, e.g. Ctrl-C). */
+  forwardedSignals: string[];
+  /** Sampler cost, for overhead measurements. */
+  samplerCost: SamplerSummary["cost"];
+  stdout?: Buffer;
+  stderr?: Buffer;
+}
+
+/** Runs the program to completion. Rejects only when allocrun itself could not run it;
+ * a program that fails, is killed or cannot be executed resolves normally. */
+export async function launchProgram(request: LaunchRequest): Promise<LaunchResult> {
+  const launcher = request.launcherPath === undefined ? findLauncher() : (request.launcherPath ?? undefined);
+  const io = openStdio(request.stdio ?? "inherit", request.stdinFile);
+  try {
+    return await (launcher ? runThroughLauncher(request, launcher, io.stdio) : runDirectly(request, io.stdio));
+  } finally {
+    for (const fd of io.openedFds) closeSync(fd);
+  }
+}
+
+function openStdio(plan: "inherit" | "ignore" | StdioPlan, stdinFile: string | undefined): { stdio: StdioOptions; openedFds: number[] } {
+  const spec: Required<StdioPlan> =
+    typeof plan === "string" ? { stdin: plan, stdout: plan, stderr: plan } : { stdin: "inherit", stdout: "inherit", stderr: "inherit", ...plan };
+  if (stdinFile !== undefined) spec.stdin = { file: stdinFile };
+  const openedFds: number[] = [];
+  const open = (file: string, flags: string): number => {
+    const fd = openSync(file, flags);
+    openedFds.push(fd);
+    return fd;
+  };
+  const output = (stream: OutputSpec) =>
+    typeof stream === "object" ? open(stream.file, "w") : stream === "capture" ? "pipe" : stream;
+  try {
+    const stdin = typeof spec.stdin === "object" ? open(spec.stdin.file, "r") : spec.stdin;
+    return { stdio: [stdin, output(spec.stdout), output(spec.stderr)], openedFds };
+  } catch (error) {
+    for (const fd of openedFds) closeSync(fd);
+    throw environmentError(`cannot open a file for the program's standard streams: ${(error as Error).message}`, "check the path and permissions", error);
+  }
+}
+
+/** Everything a run collects before its result is assembled. */
+interface RunRecord {
+  request: LaunchRequest;
+  startedAt: string;
+  originMs: number;
+  pid: number;
+  sampler?: MemorySampler;
+  summary?: SamplerSummary;
+  forwardedSignals: string[];
+  stdout: Buffer[] | undefined;
+  stderr: Buffer[] | undefined;
+}
+
+function beginRecord(request: LaunchRequest, child: ChildProcess): RunRecord {
+  const record: RunRecord = {
+    request,
+    startedAt: new Date().toISOString(),
+    originMs: performance.now(),
+    pid: 0,
+    forwardedSignals: [],
+    stdout: child.stdout ? [] : undefined,
+    stderr: child.stderr ? [] : undefined,
+  };
+  child.stdout?.on("data", (chunk: Buffer) => record.stdout?.push(chunk));
+  child.stderr?.on("data", (chunk: Buffer) => record.stderr?.push(chunk));
+  return record;
+}
+
+function startSampling(record: RunRecord, pid: number, readCpuTimes: boolean): void {
+  record.pid = pid;
+  const intervalMs = record.request.sampleIntervalMs > 0 ? record.request.sampleIntervalMs : DEFAULT_SAMPLE_INTERVAL_MS;
+  const { timelinePath } = record.request;
+  record.sampler = new MemorySampler(pid, {
+    intervalMs,
+    originMs: record.originMs,
+    readCpuTimes,
+    ...(timelinePath === undefined ? {} : { timelinePath }),
+  });
+  record.sampler.start();
+  record.request.onStart?.(pid);
+}
+
+function stopSampling(record: RunRecord): SamplerSummary | undefined {
+  if (record.sampler && !record.summary) record.summary = record.sampler.stop();
+  return record.summary;
+}
+
+interface Outcome {
+  exitCode: number | null;
+  signalNumber: number | null;
+  peakRssBytes: number;
+  peakRssMethod: PeakRssMethod;
+  userSeconds: number;
+  sysSeconds: number;
+  wallSeconds: number;
+  execError?: { code: string; message: string };
+}
+
+function assembleResult(record: RunRecord, outcome: Outcome): LaunchResult {
+  const summary = stopSampling(record);
+  const { execError, ...figures } = outcome;
+  return {
+    pid: record.pid,
+    ...figures,
+    signal: outcome.signalNumber === null ? null : signalNameOf(outcome.signalNumber),
+    startedAt: record.startedAt,
+    timeline: summary?.timeline ?? [],
+    ...(summary && summary.timeline.length > 0 ? { treePeakRssBytes: summary.treePeakRssBytes } : {}),
+    pssAvailable: summary?.pssAvailable ?? false,
+    ...(execError ? { execError } : {}),
+    forwardedSignals: record.forwardedSignals,
+    samplerCost: summary?.cost ?? { samples: 0, sampleMs: 0, pssReads: 0, pssMs: 0 },
+    ...(record.stdout ? { stdout: Buffer.concat(record.stdout) } : {}),
+    ...(record.stderr ? { stderr: Buffer.concat(record.stderr) } : {}),
+  };
+}
+
+const EXEC_ERROR_TEXT: Record<string, string> = {
+  ENOENT: "no such file (or its interpreter is missing)",
+  EACCES: "permission denied",
+  ENOEXEC: "not an executable format",
+};
+
+function execFailure(file: string, code: string): Outcome {
+  return {
+    exitCode: code === "ENOENT" ? ExitCode.notFound : ExitCode.notExecutable,
+    signalNumber: null,
+    peakRssBytes: 0,
+    peakRssMethod: "sampled-vmhwm",
+    userSeconds: 0,
+    sysSeconds: 0,
+    wallSeconds: 0,
+    execError: { code, message: `cannot execute ${file}: ${EXEC_ERROR_TEXT[code] ?? code}` },
+  };
+}
+
+/** The outcome from samples alone: the program ran without ru_maxrss reaching us. */
+function sampledOutcome(record: RunRecord, exitCode: number | null, signalNumber: number | null): Outcome {
+  const summary = stopSampling(record);
+  return {
+    exitCode,
+    signalNumber,
+    peakRssBytes: summary?.mainPeakHwmBytes ?? 0,
+    peakRssMethod: "sampled-vmhwm",
+    userSeconds: summary?.cpu?.userSeconds ?? 0,
+    sysSeconds: summary?.cpu?.sysSeconds ?? 0,
+    wallSeconds: (performance.now() - record.originMs) / 1000,
+  };
+}
+
+function launcherEnvironment(env: Record<string, string>): Record<string, string> {
+  const { LD_PRELOAD: preload, ...rest } = env;
+  return preload === undefined ? rest : { ...rest, [TARGET_PRELOAD_VARIABLE]: preload };
+}
+
+function runThroughLauncher(request: LaunchRequest, launcher: string, stdio: StdioOptions): Promise<LaunchResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(launcher, [request.file, ...request.argv], {
+      argv0: "allocrun-launch",
+      cwd: request.cwd,
+      env: launcherEnvironment(request.env),
+      stdio: [...(stdio as unknown[]), "pipe"] as StdioOptions,
+    });
+    // The launcher decides whether a signal node got should reach the program (it can
+    // tell a terminal's Ctrl-C, which the program got as well, from a targeted kill).
+    const stopRelaying = relaySignalsTo((signal) => child.kill(signal));
+    const record = beginRecord(request, child);
+    let end: Extract<LauncherEvent, { kind: "end" }> | undefined;
+    let execErrno: number | undefined;
+    let launchError: Extract<LauncherEvent, { kind: "launch-error" }> | undefined;
+
+    const onEvent = (event: LauncherEvent | undefined): void => {
+      if (event?.kind === "pid") startSampling(record, event.pid, false);
+      else if (event?.kind === "forwarded") record.forwardedSignals.push(signalNameOf(event.signalNumber));
+      else if (event?.kind === "exec-error") execErrno = event.errno;
+      else if (event?.kind === "launch-error") launchError = event;
+      else if (event?.kind === "end") {
+        end = event;
+        stopSampling(record); // the pid may be reused from now on
+      }
+    };
+    let pending = "";
+    const status = child.stdio[3] as NodeJS.ReadableStream;
+    status.setEncoding("latin1");
+    status.on("data", (chunk: string) => {
+      pending += chunk;
+      let newline: number;
+      while ((newline = pending.indexOf("\n")) >= 0) {
+        onEvent(parseLauncherStatusLine(pending.slice(0, newline)));
+        pending = pending.slice(newline + 1);
+      }
+    });
+
+    child.on("error", (error) => {
+      stopRelaying();
+      stopSampling(record);
+      reject(environmentError(`cannot start the allocrun launcher: ${error.message}`, describeSpawnFix(request.cwd), error));
+    });
+    child.on("close", (code, signal) => {
+      stopRelaying();
+      if (child.pid === undefined) return; // spawn failed: 'error' already rejected
+      if (execErrno !== undefined) return resolve(assembleResult(record, execFailure(request.file, errnoNameOf(execErrno))));
+      if (launchError) {
+        const cause = `${launchError.step}: ${errnoNameOf(launchError.errno)}`;
+        return reject(environmentError(`the allocrun launcher failed (${cause})`, "reinstall allocrun or report a bug"));
+      }
+      if (!end) {
+        // Killed before it could report (e.g. SIGKILL): its own status stands for the program's.
+        return resolve(assembleResult(record, sampledOutcome(record, code, signalNumberFromName(signal))));
+      }
+      resolve(
+        assembleResult(record, {
+          exitCode: end.exitCode,
+          signalNumber: end.signalNumber,
+          peakRssBytes: end.maxRssKib * 1024,
+          peakRssMethod: "wait4-rusage",
+          userSeconds: end.userSeconds,
+          sysSeconds: end.sysSeconds,
+          wallSeconds: end.wallSeconds,
+        }),
+      );
+    });
+  });
+}
+
+function describeSpawnFix(cwd: string): string {
+  return existsSync(cwd) ? "rebuild the launcher: node scripts/build-native.mjs (in the allocrun package)" : `the working directory ${cwd} does not exist`;
+}
+
+/** Signals a terminal sends to the whole foreground process group (Ctrl-C, Ctrl-\\, hangup). */
+const TERMINAL_SIGNALS: ReadonlySet<NodeJS.Signals> = new Set(["SIGINT", "SIGQUIT", "SIGHUP"]);
+
+function runDirectly(request: LaunchRequest, stdio: StdioOptions): Promise<LaunchResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(request.file, request.argv.slice(1), {
+      ...(request.argv[0] === undefined ? {} : { argv0: request.argv[0] }),
+      cwd: request.cwd,
+      env: request.env,
+      stdio,
+    });
+    const record = beginRecord(request, child);
+    // Without the launcher node cannot tell a terminal's signal (which the program, in
+    // our process group, got too) from a targeted kill: with a terminal, assume the former.
+    const hasTerminal = isatty(0) || isatty(2);
+    const stopRelaying = relaySignalsTo((signal) => {
+      if (hasTerminal && TERMINAL_SIGNALS.has(signal)) return;
+      if (child.kill(signal)) record.forwardedSignals.push(signal);
+    });
+    if (child.pid !== undefined) startSampling(record, child.pid, true);
+
+    let spawnError: NodeJS.ErrnoException | undefined;
+    let outcome: Outcome | undefined;
+    child.on("error", (error) => (spawnError = error));
+    child.on("exit", (code, signal) => (outcome = sampledOutcome(record, code, signalNumberFromName(signal))));
+    child.on("close", () => {
+      stopRelaying();
+      if (outcome) return resolve(assembleResult(record, outcome));
+      const code = spawnError?.code ?? "";
+      if (code in EXEC_ERROR_TEXT && existsSync(request.cwd)) return resolve(assembleResult(record, execFailure(request.file, code)));
+      reject(environmentError(`cannot start ${request.file}: ${spawnError?.message ?? "unknown error"}`, describeSpawnFix(request.cwd), spawnError));
+    });
+  });
+}
