@@ -5,16 +5,9 @@ import type { AllocatorName } from "../core/allocators.js";
 import { isAllocatorName, ALLOCATOR_NAMES } from "../core/allocators.js";
 import { usageError } from "../core/errors.js";
 import { parseDurationMs } from "../core/units.js";
+import { findClosestNames, type CompositionStep, type ShortFlag } from "../presets/index.js";
 
-export type ShortPresetFlag = "prof" | "stats" | "leak-check" | "heap-profile" | "cpu-prof" | "periodic";
-
-/** One step of environment composition, kept in the order the user typed it. */
-export type CompositionStep =
-  | { kind: "preset"; name: string }
-  | { kind: "flag"; flag: ShortPresetFlag }
-  | { kind: "conf"; text: string }
-  | { kind: "env"; text: string }
-  | { kind: "env-file"; path: string };
+export type { CompositionStep };
 
 export interface RunOptions {
   allocator: AllocatorName | undefined;
@@ -46,7 +39,7 @@ const allocatorFlag = (name: AllocatorName): OptionSpec => ({
   apply: (o) => setAllocator(o, name, `--${name}`),
 });
 
-const presetFlag = (flag: ShortPresetFlag, description: string): OptionSpec => ({
+const presetFlag = (flag: ShortFlag, description: string): OptionSpec => ({
   names: [`--${flag}`],
   description,
   apply: (o) => o.steps.push({ kind: "flag", flag }),
@@ -171,43 +164,16 @@ export function parseRunArguments(args: readonly string[]): RunOptions {
 }
 
 function unknownFlagError(name: string) {
-  const suggestion = closestName(name, [...SPEC_BY_NAME.keys()]);
+  const suggestion = findClosestNames(name, SPEC_BY_NAME.keys(), 1)[0];
   return usageError(`unknown option ${name}`, suggestion ? `did you mean ${suggestion}? (see allocrun --help)` : "see allocrun --help");
 }
 
 export function unknownAllocatorError(name: string, flagName = "--allocator") {
-  const suggestion = closestName(name, [...ALLOCATOR_NAMES]);
+  const suggestion = findClosestNames(name, ALLOCATOR_NAMES, 1)[0];
   return usageError(
     `unknown allocator "${name}" for ${flagName}`,
     suggestion ? `did you mean "${suggestion}"? (known: ${ALLOCATOR_NAMES.join(", ")})` : `known: ${ALLOCATOR_NAMES.join(", ")}`,
   );
-}
-
-/** The candidate within edit distance 2 (or a third of the length), if any. */
-export function closestName(input: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const distance = editDistance(input, candidate);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(input.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
 
 /** Help lines for the table, aligned. */

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { arch, cpus, release } from "node:os";
 import type { PreparedRun } from "./prepare-run.js";
 import { renderEnvironment } from "../presets/index.js";
-import { launchProgram, type LaunchResult } from "./launcher.js";
+import { findLauncher, launchProgram, type LaunchRequest, type LaunchResult } from "./launcher.js";
 import { collectStrayProfiles, listArtifacts } from "./artifacts.js";
 import { MANIFEST_SCHEMA_VERSION, writeManifest, type AllocatorRecord, type RunManifest } from "./manifest.js";
 import { watchPreloadTakesEffect, type PreloadObservation } from "./verify-preload.js";
@@ -19,7 +19,7 @@ export interface ExecuteRequest {
   runDir: string;
   sampleIntervalMs: number;
   baseEnv: NodeJS.ProcessEnv;
-  stdio?: "inherit" | "ignore";
+  stdio?: LaunchRequest["stdio"];
   stdinFile?: string;
 }
 
@@ -62,7 +62,7 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
     stdinFile: request.stdinFile,
     timelinePath: `${runDir}/timeline.csv`,
     onStart: (pid) => {
-      observation = watchPreloadTakesEffect(pid, preloaded);
+      observation = watchPreloadTakesEffect(pid, preloaded, [findLauncher() ?? "", process.execPath]);
     },
   });
   const seen = observation ? await observation.result : undefined;

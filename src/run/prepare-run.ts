@@ -2,9 +2,8 @@
 // environment from presets and flags, find the libraries, and check the target. Shared
 // by run, env, compare and ci so they all mean the same thing by the same flags.
 import type { AllocatorName, LibraryName } from "../core/allocators.js";
-import type { CompositionStep } from "../cli/run-options.js";
-import { loadPresetCatalog, composeEnvPlan, type EnvPlan } from "../presets/index.js";
-import { locateLibrary } from "../detect/library-locator.js";
+import { loadPresetCatalog, composeEnvPlan, type CompositionStep, type EnvPlan } from "../presets/index.js";
+import { locateLibrary } from "../detect/index.js";
 import { checkTarget, type TargetReport } from "./preflight.js";
 
 export interface PrepareRequest {
@@ -36,7 +35,7 @@ export function prepareRun(request: PrepareRequest): PreparedRun {
   const libraryPaths: Partial<Record<LibraryName, string>> = {};
   for (const name of plan.preload) {
     const explicitPath = isAllocatorLibrary(name, request.allocator) ? request.libraryPath : undefined;
-    libraryPaths[name] = locateLibrary(name, { explicitPath, env: request.env, targetElf: target?.elf }).path;
+    libraryPaths[name] = locateLibrary(name, { explicitPath, target: target?.elf }, request.env).path;
   }
   const allocatorLibrary = request.allocator === "glibc" ? null : (libraryPaths[request.allocator as LibraryName] ?? null);
   return {

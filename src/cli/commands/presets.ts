@@ -1,0 +1,56 @@
+// `allocrun presets` lists every preset with one line each; `allocrun presets show NAME`
+// prints what one sets (extends resolved, library paths symbolic).
+import { usageError } from "../../core/errors.js";
+import { ExitCode } from "../../core/exit-codes.js";
+import { alignColumns, painterFor } from "../../core/terminal.js";
+import { isAllocatorName } from "../../core/allocators.js";
+import { describePreset, listPresets, listPresetSearchDirs, loadPresetCatalog, formatEnvironment } from "../../presets/index.js";
+import { unknownAllocatorError } from "../run-options.js";
+
+const USAGE = "usage: allocrun presets [--json] | allocrun presets show NAME [--allocator NAME]";
+
+export default async function presets(args: string[]): Promise<number> {
+  const json = args.includes("--json");
+  const rest = args.filter((arg) => arg !== "--json");
+  if (rest.includes("-h") || rest.includes("--help")) {
+    process.stdout.write(`${USAGE}\n`);
+    return ExitCode.ok;
+  }
+  const catalog = loadPresetCatalog({ cwd: process.cwd(), env: process.env });
+  if (rest.length === 0) return printList(catalog, json);
+  if (rest[0] !== "show" || rest[1] === undefined) throw usageError(`unexpected arguments: ${rest.join(" ")}`, USAGE);
+  let allocator: string | undefined;
+  const flagIndex = rest.findIndex((arg) => arg === "-a" || arg === "--allocator");
+  if (flagIndex >= 0) {
+    allocator = rest[flagIndex + 1];
+    if (allocator === undefined || !isAllocatorName(allocator)) throw unknownAllocatorError(allocator ?? "", "--allocator");
+  }
+  const description = describePreset(catalog, rest[1], allocator as Parameters<typeof describePreset>[2]);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ name: description.preset.name, description: description.preset.description, file: description.preset.file, allocator: description.allocator, variables: description.variables, overrides: description.overrides }, null, 2)}\n`);
+    return ExitCode.ok;
+  }
+  const paint = painterFor(process.stdout);
+  process.stdout.write(`${paint.bold(description.preset.name)} — ${description.preset.description}\n${paint.dim(description.preset.file)}\n\n`);
+  process.stdout.write(formatEnvironment(description.variables, "dotenv"));
+  for (const note of description.preset.notes ?? []) process.stdout.write(`\n${paint.dim(`note: ${note}`)}`);
+  if ((description.preset.notes ?? []).length > 0) process.stdout.write("\n");
+  return ExitCode.ok;
+}
+
+function printList(catalog: ReturnType<typeof loadPresetCatalog>, json: boolean): number {
+  const rows = listPresets(catalog);
+  if (json) {
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return ExitCode.ok;
+  }
+  const paint = painterFor(process.stdout);
+  const table = [["NAME", "ALLOCATOR", "FLAG", "DESCRIPTION"].map(paint.bold)];
+  for (const row of rows) {
+    table.push([row.name, row.allocators.join(",") || "any", row.flag ? `--${row.flag}` : "", row.description]);
+  }
+  process.stdout.write(`${alignColumns(table).join("\n")}\n\n`);
+  const dirs = listPresetSearchDirs({ cwd: process.cwd(), env: process.env });
+  process.stdout.write(paint.dim(`searched (later wins): ${dirs.map((entry) => entry.dir).join(", ")}\n`));
+  return ExitCode.ok;
+}
