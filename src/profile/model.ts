@@ -67,6 +67,16 @@ export interface Sample {
   labels?: Record<string, string>;
 }
 
+/** One thread's share of a heap profile (jemalloc heap_v2 thread lines), un-sampled. */
+export interface ThreadTotals {
+  /** The allocator's thread id (jemalloc: internal counter, 0 = first thread that allocated). */
+  id: number;
+  /** Thread name, when the allocator recorded one. */
+  name?: string;
+  /** One value per entry of Profile.sampleTypes: the sum of this thread's per-stack lines. */
+  values: number[];
+}
+
 export type ProfileFormat = "jemalloc-heap" | "gperftools-heap" | "gperftools-cpu" | "pprof";
 
 export interface Profile {
@@ -85,6 +95,8 @@ export interface Profile {
   durationNanos?: number;
   /** Free-form notes from the file (e.g. gperftools %warn lines). */
   comments: string[];
+  /** Per-thread totals, when the format records them (jemalloc heap_v2). */
+  threads?: ThreadTotals[];
 }
 
 /** Index of a sample type by name, or -1. */

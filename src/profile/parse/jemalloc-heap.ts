@@ -1,0 +1,203 @@
+// jemalloc heap_v2 profiles (profile-formats.md §1.2): a header with process and thread
+// totals, one "@ addresses" block per stack with its all-threads "t*" line and per-thread
+// lines, then the process maps. Every count/bytes pair is un-sampled with the Poisson
+// factor for R = 2^lg_prof_sample, line by line, as jeprof does.
+import { ProfileBuilder } from "../builder.js";
+import { parseMaps } from "../maps.js";
+import type { Profile, Sample, ThreadTotals } from "../model.js";
+import {
+  ALLOC_OBJECTS,
+  ALLOC_SPACE,
+  INUSE_OBJECTS,
+  INUSE_SPACE,
+  SPACE_PERIOD,
+  labelAverageObjectSize,
+  poissonScale,
+} from "./heap-sampling.js";
+import { malformedLine } from "./malformed.js";
+import { LineCursor, expectChar, scanAddresses, scanCountPairs, scanInteger, skipSpaces } from "./text-scan.js";
+
+const MAGIC = "heap_v2/";
+const HINT =
+  "the jemalloc heap profile is damaged or cut short (a process killed while dumping leaves a partial file); capture it again";
+const ALL_THREADS = -1;
+
+/** A jemalloc heap_v2 profile, or undefined when `text` is not one. */
+export function parseJemallocHeap(text: string, fileName: string): Profile | undefined {
+  if (!text.startsWith(MAGIC)) return undefined;
+  return new JemallocHeapParser(text, fileName).parse();
+}
+
+interface ThreadLine {
+  /** ALL_THREADS for "t*". */
+  thread: number;
+  /** Raw counts: in-use objects, in-use bytes, accumulated objects, accumulated bytes. */
+  counts: number[];
+  /** Text after the counts (a thread name on header lines). */
+  rest: string;
+}
+
+class JemallocHeapParser {
+  private readonly lines: LineCursor;
+  private periodBytes = 0;
+  private hasAccumulated = false;
+  private readonly threads = new Map<number, ThreadTotals>();
+  private readonly scaled = [0, 0, 0, 0];
+
+  constructor(
+    text: string,
+    private readonly fileName: string,
+  ) {
+    this.lines = new LineCursor(text);
+  }
+
+  parse(): Profile {
+    this.periodBytes = this.parsePeriod(this.lines.next() ?? "");
+    this.parseThreadLine(this.requireLine("the process totals line"), ALL_THREADS);
+    const stacks: { addresses: number[]; values: number[] }[] = [];
+    let mapsText: string | undefined;
+    let stack: { addresses: number[]; values: number[] } | undefined;
+    let line: string | undefined;
+    while ((line = this.lines.next()) !== undefined) {
+      if (stack && stack.values.length === 0) {
+        // The line after "@ ..." holds the stack's all-threads counts.
+        const counts = this.parseThreadLine(line, ALL_THREADS).counts;
+        stack.values = this.unsample(counts).slice();
+        continue;
+      }
+      if (line === "") continue;
+      if (line.startsWith("@")) {
+        stack = { addresses: this.parseAddresses(line), values: [] };
+        stacks.push(stack);
+        continue;
+      }
+      if (line.startsWith("MAPPED_LIBRARIES:")) {
+        mapsText = this.lines.rest();
+        break;
+      }
+      const threadLine = this.parseThreadLine(line, "any-thread");
+      if (stack) this.addToThread(threadLine);
+      else this.nameThread(threadLine);
+    }
+    if (stack && stack.values.length === 0) {
+      throw this.fail(this.lines.lineNumber + 1, 'a stack ends without its "t*:" counts line', undefined);
+    }
+    if (mapsText === undefined) {
+      throw this.fail(this.lines.lineNumber + 1, "the file ends before its MAPPED_LIBRARIES: section", undefined);
+    }
+    return this.build(stacks, mapsText);
+  }
+
+  private parsePeriod(header: string): number {
+    const scanned = { value: 0 };
+    const end = scanInteger(header, MAGIC.length, scanned);
+    if (end !== header.trimEnd().length || scanned.value < 1) {
+      throw this.fail(1, 'expected "heap_v2/<sampling period in bytes>"', header);
+    }
+    return scanned.value;
+  }
+
+  private requireLine(what: string): string {
+    const line = this.lines.next();
+    if (line === undefined) throw this.fail(this.lines.lineNumber + 1, `the file ends before ${what}`, undefined);
+    return line;
+  }
+
+  /** "  t*: n: s [n: s]" or "  t<id>: n: s [n: s][ name]". */
+  private parseThreadLine(line: string, expected: typeof ALL_THREADS | "any-thread"): ThreadLine {
+    const scanned = { value: 0 };
+    let i = expectChar(line, 0, "t");
+    let thread = ALL_THREADS;
+    if (i >= 0 && line[i] === "*") i++;
+    else if (i >= 0) {
+      i = scanInteger(line, i, scanned);
+      thread = scanned.value;
+    }
+    if (i >= 0 && (expected === ALL_THREADS) !== (thread === ALL_THREADS)) i = -1;
+    if (i >= 0) i = expectChar(line, i, ":");
+    const counts = [0, 0, 0, 0];
+    if (i >= 0) i = scanCountPairs(line, i, counts);
+    if (i < 0 || thread < ALL_THREADS || counts.some((value) => value < 0)) {
+      const shape = expected === ALL_THREADS ? '"t*: <objects>: <bytes> [<objects>: <bytes>]"' : 'a "t<thread>:" counts line';
+      throw this.fail(this.lines.lineNumber, `expected ${shape}`, line);
+    }
+    if (counts[2] !== 0 || counts[3] !== 0) this.hasAccumulated = true;
+    return { thread, counts, rest: line.slice(skipSpaces(line, i)) };
+  }
+
+  private parseAddresses(line: string): number[] {
+    const addresses: number[] = [];
+    if (!scanAddresses(line, 1, addresses)) {
+      throw this.fail(this.lines.lineNumber, 'expected "@ 0x<address> 0x<address> ..."', line);
+    }
+    return addresses;
+  }
+
+  /** Values in the order alloc_objects, alloc_space, inuse_objects, inuse_space. */
+  private unsample(counts: number[]): number[] {
+    const [inuseObjects = 0, inuseBytes = 0, allocObjects = 0, allocBytes = 0] = counts;
+    const inuse = poissonScale(inuseObjects, inuseBytes, this.periodBytes);
+    const alloc = poissonScale(allocObjects, allocBytes, this.periodBytes);
+    this.scaled[0] = allocObjects * alloc;
+    this.scaled[1] = allocBytes * alloc;
+    this.scaled[2] = inuseObjects * inuse;
+    this.scaled[3] = inuseBytes * inuse;
+    return this.scaled;
+  }
+
+  private thread(id: number): ThreadTotals {
+    let totals = this.threads.get(id);
+    if (!totals) {
+      totals = { id, values: [0, 0, 0, 0] };
+      this.threads.set(id, totals);
+    }
+    return totals;
+  }
+
+  /** Header thread lines: only the name is kept (their totals are one unbias over mixed sizes). */
+  private nameThread(line: ThreadLine): void {
+    const totals = this.thread(line.thread);
+    if (line.rest !== "") totals.name = line.rest;
+  }
+
+  private addToThread(line: ThreadLine): void {
+    if (line.rest !== "") throw this.fail(this.lines.lineNumber, "unexpected text after a stack's thread counts", line.rest);
+    const totals = this.thread(line.thread);
+    const values = this.unsample(line.counts);
+    for (let i = 0; i < 4; i++) totals.values[i] = (totals.values[i] as number) + (values[i] as number);
+  }
+
+  private build(stacks: { addresses: number[]; values: number[] }[], mapsText: string): Profile {
+    const maps = parseMaps(mapsText);
+    const builder = new ProfileBuilder(maps.mappings, 4);
+    for (const stack of stacks) builder.addSample(stack.addresses, true, stack.values);
+    const comments =
+      maps.ignoredLineCount > 0 ? [`${maps.ignoredLineCount} line(s) of MAPPED_LIBRARIES were not maps lines`] : [];
+    const profile = builder.build({
+      format: "jemalloc-heap",
+      sampleTypes: [ALLOC_OBJECTS, ALLOC_SPACE, INUSE_OBJECTS, INUSE_SPACE],
+      defaultSampleType: INUSE_SPACE.type,
+      periodType: SPACE_PERIOD,
+      period: this.periodBytes,
+      comments,
+      threads: [...this.threads.values()].sort((a, b) => a.id - b.id),
+    });
+    if (!this.hasAccumulated) dropAllocatedValues(profile);
+    labelAverageObjectSize(profile);
+    return profile;
+  }
+
+  private fail(lineNumber: number, problem: string, line: string | undefined): Error {
+    return malformedLine(this.fileName, lineNumber, problem, line, HINT);
+  }
+}
+
+/** Without prof_accum every "[n: s]" pair is zero: keep only the in-use sample types. */
+function dropAllocatedValues(profile: Profile): void {
+  profile.sampleTypes = profile.sampleTypes.slice(2);
+  const keepInuse = (holder: Sample | ThreadTotals) => {
+    holder.values = holder.values.slice(2);
+  };
+  profile.samples.forEach(keepInuse);
+  profile.threads?.forEach(keepInuse);
+}

@@ -1,0 +1,132 @@
+// Hand-written scanning for the line-oriented profile formats: one pass over the text,
+// no regular expression per line (profiles can hold hundreds of thousands of stacks).
+
+/** Walks a text line by line, keeping the 1-based number of the last line returned. */
+export class LineCursor {
+  private position = 0;
+  lineNumber = 0;
+
+  constructor(private readonly text: string) {}
+
+  /** The next line without "\n" or "\r\n", or undefined at the end of the text. */
+  next(): string | undefined {
+    if (this.position >= this.text.length) return undefined;
+    let end = this.text.indexOf("\n", this.position);
+    if (end === -1) end = this.text.length;
+    let line = this.text.slice(this.position, end);
+    if (line.endsWith("\r")) line = line.slice(0, -1);
+    this.position = end + 1;
+    this.lineNumber++;
+    return line;
+  }
+
+  /** Everything after the last line returned. */
+  rest(): string {
+    return this.text.slice(this.position);
+  }
+}
+
+const SPACE = 0x20;
+const TAB = 0x09;
+const ZERO = 0x30;
+const NINE = 0x39;
+const MINUS = 0x2d;
+/** 2^64 has 20 digits: longer numbers are damage, not data. */
+const MAX_DECIMAL_DIGITS = 20;
+/** 64-bit addresses. */
+const MAX_HEX_DIGITS = 16;
+
+export function skipSpaces(line: string, index: number): number {
+  let i = index;
+  while (i < line.length) {
+    const c = line.charCodeAt(i);
+    if (c !== SPACE && c !== TAB) break;
+    i++;
+  }
+  return i;
+}
+
+/**
+ * Scans an optionally negative decimal integer at `index` (after spaces). Stores it in
+ * `scanned.value` and returns the index after it, or -1 when there is no number there.
+ */
+export function scanInteger(line: string, index: number, scanned: { value: number }): number {
+  let i = skipSpaces(line, index);
+  const negative = line.charCodeAt(i) === MINUS;
+  if (negative) i++;
+  const first = i;
+  let value = 0;
+  while (i < line.length) {
+    const c = line.charCodeAt(i);
+    if (c < ZERO || c > NINE) break;
+    value = value * 10 + (c - ZERO);
+    i++;
+  }
+  if (i === first || i - first > MAX_DECIMAL_DIGITS) return -1;
+  scanned.value = negative ? -value : value;
+  return i;
+}
+
+/** Index after `char` (one character, after optional spaces), or -1. */
+export function expectChar(line: string, index: number, char: string): number {
+  const i = skipSpaces(line, index);
+  return line[i] === char ? i + 1 : -1;
+}
+
+const COUNT_PAIRS_PATTERN = ["#", ":", "#", "[", "#", ":", "#", "]"] as const;
+
+/**
+ * Scans the "n: s [n: s]" counts shared by jemalloc and gperftools heap lines into
+ * out[0..3] = in-use objects, in-use bytes, alloc objects, alloc bytes. Returns the index
+ * after "]" or -1.
+ */
+export function scanCountPairs(line: string, index: number, out: number[]): number {
+  const scanned = { value: 0 };
+  let i = index;
+  let k = 0;
+  for (const token of COUNT_PAIRS_PATTERN) {
+    i = token === "#" ? scanInteger(line, i, scanned) : expectChar(line, i, token);
+    if (i < 0) return -1;
+    if (token === "#") out[k++] = scanned.value;
+  }
+  return i;
+}
+
+/**
+ * Scans whitespace-separated hex addresses ("0x" optional) from `index` to the end of the
+ * line into `out` (cleared first). Returns false when a token is not a hex number.
+ */
+export function scanAddresses(line: string, index: number, out: number[]): boolean {
+  out.length = 0;
+  let i = skipSpaces(line, index);
+  while (i < line.length) {
+    if (line.charCodeAt(i) === ZERO && (line[i + 1] === "x" || line[i + 1] === "X")) i += 2;
+    const first = i;
+    let value = 0;
+    while (i < line.length) {
+      const digit = hexDigit(line.charCodeAt(i));
+      if (digit < 0) break;
+      value = value * 16 + digit;
+      i++;
+    }
+    if (i === first || i - first > MAX_HEX_DIGITS) return false;
+    const c = line.charCodeAt(i);
+    if (i < line.length && c !== SPACE && c !== TAB) return false;
+    out.push(value);
+    i = skipSpaces(line, i);
+  }
+  return true;
+}
+
+function hexDigit(c: number): number {
+  if (c >= ZERO && c <= NINE) return c - ZERO;
+  const lower = c | 0x20;
+  if (lower >= 0x61 && lower <= 0x66) return lower - 0x61 + 10;
+  return -1;
+}
+
+/** A line quoted for an error message, shortened so one damaged line cannot flood stderr. */
+export function quoteLine(line: string): string {
+  const shown = line.length > 80 ? `${line.slice(0, 77)}...` : line;
+  return JSON.stringify(shown);
+}

@@ -1,0 +1,53 @@
+// Format sniffing: each parser either declines a file (undefined: not its format) or
+// parses it, throwing an input error when the file is its format but broken.
+import { readFile } from "node:fs/promises";
+import { inputError } from "../core/errors.js";
+import type { Profile } from "./model.js";
+import { parseGperftoolsCpu } from "./parse/gperftools-cpu.js";
+import { parseGperftoolsHeap } from "./parse/gperftools-heap.js";
+import { parseJemallocHeap } from "./parse/jemalloc-heap.js";
+
+type BinaryParser = (data: Uint8Array, fileName: string) => Profile | undefined;
+type TextParser = (text: string, fileName: string) => Profile | undefined;
+
+// Binary formats first: their magic numbers are cheap to test and never occur in text.
+// The pprof protobuf reader goes here: gzip magic (1f 8b) first; a raw-protobuf guess,
+// being the weakest signature, belongs after the text parsers.
+const BINARY_PARSERS: BinaryParser[] = [parseGperftoolsCpu];
+const TEXT_PARSERS: TextParser[] = [parseJemallocHeap, parseGperftoolsHeap];
+
+/** The profile in `data`, whatever format allocrun knows it in. `fileName` is for messages. */
+export function parseProfile(data: Uint8Array, fileName: string): Profile {
+  if (data.byteLength === 0) {
+    throw inputError(
+      `${fileName} is empty`,
+      "the profiled program probably died of a signal before the profile was written (SIGTERM/SIGKILL write no profile)",
+    );
+  }
+  for (const parse of BINARY_PARSERS) {
+    const profile = parse(data, fileName);
+    if (profile) return profile;
+  }
+  const text = new TextDecoder().decode(data);
+  for (const parse of TEXT_PARSERS) {
+    const profile = parse(text, fileName);
+    if (profile) return profile;
+  }
+  throw inputError(
+    `${fileName} is not a heap or CPU profile allocrun knows (jemalloc heap_v2, gperftools heap/CPU, pprof)`,
+    "pass a file written by jemalloc (prof_prefix), gperftools (HEAPPROFILE / CPUPROFILE) or pprof",
+  );
+}
+
+/** Reads and parses a profile file; a missing or unreadable file is an input error. */
+export async function readProfileFile(path: string): Promise<Profile> {
+  let data: Buffer;
+  try {
+    data = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory" : "cannot be read";
+    throw inputError(`profile ${path} ${reason}`, "check the path", error);
+  }
+  return parseProfile(data, path);
+}
