@@ -1,0 +1,74 @@
+// A symbolized profile flattened into what every analysis needs: for one sample type, each
+// sample's stack as a list of source-level frames (inlined frames expanded, leaf first)
+// with its value. Functions are identified by name + file + object.
+import { basename } from "node:path";
+import type { Profile, ValueType } from "../profile/model.js";
+
+export interface FunctionRef {
+  /** Stable identity across profiles: name, file and object joined. */
+  key: string;
+  name: string;
+  /** Source file, "" when unknown. */
+  file: string;
+  /** Basename of the mapped object, "" when unknown. */
+  object: string;
+}
+
+export interface StackFrame {
+  fn: FunctionRef;
+  /** Source line, 0 when unknown. */
+  line: number;
+}
+
+export interface Stack {
+  /** Leaf first. */
+  frames: StackFrame[];
+  value: number;
+}
+
+export interface StackProfile {
+  sampleType: ValueType;
+  stacks: Stack[];
+  /** Sum of all values. */
+  total: number;
+}
+
+const hex = (address: number) => `0x${address.toString(16)}`;
+
+/** Stacks of one sample type; samples whose value is 0 are left out. */
+export function extractStacks(profile: Profile, sampleType: string): StackProfile {
+  const index = profile.sampleTypes.findIndex((type) => type.type === sampleType);
+  if (index === -1) throw new Error(`sample type ${sampleType} not in profile`);
+  const functions = new Map(profile.functions.map((fn) => [fn.id, fn]));
+  const objects = new Map(profile.mappings.map((mapping) => [mapping.id, basename(mapping.file)]));
+  const refs = new Map<string, FunctionRef>();
+  const refFor = (name: string, file: string, object: string): FunctionRef => {
+    const key = `${name}\u0000${file}\u0000${object}`;
+    let ref = refs.get(key);
+    if (ref === undefined) refs.set(key, (ref = { key, name, file, object }));
+    return ref;
+  };
+  const framesByLocation = new Map<number, StackFrame[]>();
+  for (const location of profile.locations) {
+    const object = objects.get(location.mappingId) ?? "";
+    const frames: StackFrame[] =
+      location.lines.length === 0
+        ? [{ fn: refFor(hex(location.address), "", object), line: 0 }]
+        : location.lines.map((line) => {
+            const fn = functions.get(line.functionId);
+            return { fn: refFor(fn?.name ?? hex(location.address), fn?.filename ?? "", object), line: line.line };
+          });
+    framesByLocation.set(location.id, frames);
+  }
+  const stacks: Stack[] = [];
+  let total = 0;
+  for (const sample of profile.samples) {
+    const value = sample.values[index] ?? 0;
+    if (value === 0) continue;
+    const frames: StackFrame[] = [];
+    for (const locationId of sample.locationIds) frames.push(...(framesByLocation.get(locationId) ?? []));
+    stacks.push({ frames, value });
+    total += value;
+  }
+  return { sampleType: profile.sampleTypes[index] as ValueType, stacks, total };
+}

@@ -1,0 +1,132 @@
+// One mapped object (executable or shared library) as the symbolizer sees it: its PT_LOAD
+// segments for file offset → vaddr, its build-id, whether symbols and DWARF are available
+// (in the file or a separate debug file), and its function symbols, read on demand.
+import { findSymbol, parseElf, readElfFile, readFunctionSymbols, type FunctionSymbol, type LoadedElf } from "../elf/index.js";
+import { PT_LOAD } from "../elf/index.js";
+import { findDebugFile } from "./debug-file.js";
+import { stampKey, statStamp, type FileStamp, type ObjectMeta, type Segment, type SymbolCache } from "./symbol-cache.js";
+import { readFileSync } from "node:fs";
+
+export class ObjectFile {
+  private loaded: LoadedElf | undefined;
+  private debugLoaded: LoadedElf | undefined;
+  private symbols: FunctionSymbol[] | undefined;
+
+  private constructor(
+    readonly path: string,
+    readonly stamp: FileStamp,
+    readonly meta: ObjectMeta,
+    loaded: LoadedElf | undefined,
+  ) {
+    this.loaded = loaded;
+  }
+
+  /**
+   * Opens `path` (headers from the cache when the file is unchanged). Throws an
+   * AllocrunError for unreadable or non-ELF files; returns undefined when it does not exist.
+   */
+  static open(path: string, cache: SymbolCache, debugRoot: string | undefined): ObjectFile | undefined {
+    const stamp = statStamp(path);
+    if (stamp === undefined) return undefined;
+    const cached = cache.readMeta(stamp);
+    if (cached !== undefined) return new ObjectFile(path, stamp, cached, undefined);
+    const loaded = readElfFile(path);
+    const { elf } = loaded;
+    const segments: Segment[] = elf.programHeaders
+      .filter((header) => header.type === PT_LOAD)
+      .map((header) => ({ offset: header.offset, vaddr: header.vaddr, filesz: header.filesz }));
+    const debug = loadMatchingDebugFile(path, elf.buildId, debugRoot);
+    const meta: ObjectMeta = {
+      buildId: elf.buildId,
+      segments,
+      hasSymtab: elf.hasSymtab || (debug?.elf.hasSymtab ?? false),
+      hasDebugInfo: elf.hasDebugInfo || (debug?.elf.hasDebugInfo ?? false),
+      debugFile: debug?.elf.fileName,
+    };
+    cache.writeMeta(stamp, meta);
+    const object = new ObjectFile(path, stamp, meta, loaded);
+    object.debugLoaded = debug;
+    return object;
+  }
+
+  /** The identity results are cached under: build-id when there is one. */
+  get symbolKey(): string {
+    return this.meta.buildId ?? stampKey(this.stamp);
+  }
+
+  /** The file DWARF tools should read: the debug file when there is one. */
+  get dwarfPath(): string {
+    return this.meta.debugFile ?? this.path;
+  }
+
+  /** ELF vaddr of a file offset, or undefined when no PT_LOAD holds it. */
+  fileOffsetToVaddr(fileOffset: number): number | undefined {
+    for (const segment of this.meta.segments) {
+      if (fileOffset >= segment.offset && fileOffset < segment.offset + segment.filesz) return fileOffset - segment.offset + segment.vaddr;
+    }
+    return undefined;
+  }
+
+  /** The function symbol whose extent contains vaddr (.symtab, .dynsym, debug file). */
+  findFunctionSymbol(vaddr: number): FunctionSymbol | undefined {
+    this.symbols ??= this.readSymbols();
+    return findSymbol(this.symbols, vaddr);
+  }
+
+  private readSymbols(): FunctionSymbol[] {
+    this.loaded ??= readElfFile(this.path);
+    const own = readFunctionSymbols(this.loaded.elf, this.loaded.buffer);
+    if (this.meta.debugFile === undefined) return own;
+    this.debugLoaded ??= loadDebugElf(this.meta.debugFile);
+    if (this.debugLoaded === undefined) return own;
+    return mergeSymbols(own, readFunctionSymbols(this.debugLoaded.elf, this.debugLoaded.buffer));
+  }
+}
+
+/**
+ * A separate debug file, or undefined when unreadable. Debug files keep the program
+ * headers of the original but not their contents (PT_INTERP points into a NOBITS
+ * section), which parseElf rejects; only sections matter here, so on failure the headers
+ * are hidden (e_phnum = 0) and the file parsed again.
+ */
+function loadDebugElf(path: string): LoadedElf | undefined {
+  let buffer: Buffer;
+  try {
+    buffer = readFileSync(path);
+  } catch {
+    return undefined;
+  }
+  try {
+    return { elf: parseElf(buffer, path), buffer };
+  } catch {
+    // retried below without program headers
+  }
+  try {
+    const is64 = buffer[4] === 2;
+    const littleEndian = buffer[5] === 1;
+    const phnumOffset = is64 ? 0x38 : 0x2c;
+    if (littleEndian) buffer.writeUInt16LE(0, phnumOffset);
+    else buffer.writeUInt16BE(0, phnumOffset);
+    return { elf: parseElf(buffer, path), buffer };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A debug file only counts when its build-id matches: a stale one would give wrong names. */
+function loadMatchingDebugFile(path: string, buildId: string | undefined, debugRoot: string | undefined): LoadedElf | undefined {
+  const candidate = findDebugFile(path, buildId, debugRoot);
+  if (candidate === undefined) return undefined;
+  const debug = loadDebugElf(candidate);
+  if (debug === undefined) return undefined;
+  if (buildId !== undefined && debug.elf.buildId !== undefined && debug.elf.buildId !== buildId) return undefined;
+  return debug;
+}
+
+/** Both lists sorted by address; the object's own (exported) name wins at equal addresses. */
+function mergeSymbols(own: FunctionSymbol[], fromDebug: FunctionSymbol[]): FunctionSymbol[] {
+  const byAddress = new Map<number, FunctionSymbol>();
+  for (const symbol of fromDebug) byAddress.set(symbol.value, symbol);
+  for (const symbol of own) byAddress.set(symbol.value, symbol);
+  return [...byAddress.values()].sort((a, b) => a.value - b.value);
+}

@@ -1,0 +1,230 @@
+// Names every location of a profile: address → mapping → object file → ELF vaddr (through
+// PT_LOAD, profile-formats.md §6.2) → function (exact symbol containment) and, where DWARF
+// exists, file:line and inlined frames from one addr2line/llvm-symbolizer batch per object.
+// Return addresses are looked up at pc − 1 (§6.1). Results are cached per object on disk.
+import { basename } from "node:path";
+import type { FunctionInfo, Line, Location, Profile } from "../profile/model.js";
+import { findExecutable } from "./batch-process.js";
+import { demangleNames } from "./demangle.js";
+import { shortenFunctionName, stripSymbolVersion } from "./function-names.js";
+import { symbolizeWithLineTool, type LineTool, type ToolFrame } from "./line-tools.js";
+import { ObjectFile } from "./object-file.js";
+import { resolveObjectPaths, type ObjectPathOptions } from "./object-paths.js";
+import { SymbolCache, type CachedFrame, type CachedFrames } from "./symbol-cache.js";
+import { findOwningPackages, hintFor, type UnsymbolizedObject, type UnsymbolizedReason } from "./unsymbolized-hints.js";
+import { isAllocrunError } from "../core/errors.js";
+
+export type LineToolChoice = "auto" | "addr2line" | "llvm-symbolizer" | "none";
+
+export interface SymbolizeOptions extends ObjectPathOptions {
+  /** PATH used to find addr2line / llvm-symbolizer / c++filt. */
+  searchPath: string;
+  /** Cache directory ($XDG_CACHE_HOME/allocrun); undefined disables caching. */
+  cacheDirectory?: string;
+  /** Root of separate debug files, /usr/lib/debug by default. */
+  debugRoot?: string;
+  lineTool?: LineToolChoice;
+  /** Use c++filt when installed (default) or only the native demangler. */
+  demangler?: "auto" | "native";
+  /** Look up Debian packages for objects without symbols (one dpkg-query call). */
+  suggestPackages?: boolean;
+}
+
+export interface SymbolizedProfile {
+  /** The same profile with every location's lines and the functions filled in. */
+  profile: Profile;
+  /** Objects whose addresses stayed unnamed, with how to get their symbols. */
+  unsymbolizedObjects: UnsymbolizedObject[];
+  /** Which file was read for each mapping id (after --binary and remapping). */
+  objectPaths: Map<number, string | undefined>;
+  /** The DWARF tool used, if any. */
+  lineTool: LineTool | undefined;
+}
+
+/** A location's lookup: which object, at which vaddr (already pc − 1 for return addresses). */
+interface Lookup {
+  object: ObjectFile;
+  vaddr: number;
+}
+
+/** What one object yielded before demangling: raw frames per vaddr. */
+interface RawResolution {
+  object: ObjectFile;
+  /** Frames computed now (cache misses). */
+  frames: Map<number, ToolFrame[]>;
+  /** The object's cache entry as read (hits). */
+  cached: CachedFrames;
+  /** Names from the symbol table that still need demangling. */
+  needsDemangling: Set<string>;
+}
+
+function chooseLineTool(choice: LineToolChoice, searchPath: string): LineTool | undefined {
+  const order: LineTool["kind"][] = choice === "auto" ? ["addr2line", "llvm-symbolizer"] : choice === "none" ? [] : [choice];
+  for (const kind of order) {
+    const path = findExecutable(kind, searchPath);
+    if (path !== undefined) return { kind, path };
+  }
+  return undefined;
+}
+
+function backendName(object: ObjectFile, tool: LineTool | undefined): string {
+  const dwarf = object.meta.hasDebugInfo && tool !== undefined ? tool.kind : "symtab";
+  return `${object.symbolKey}.${dwarf}${object.meta.debugFile !== undefined ? "+dbg" : ""}`;
+}
+
+export async function symbolizeProfile(profile: Profile, options: SymbolizeOptions): Promise<SymbolizedProfile> {
+  const cache = new SymbolCache(options.cacheDirectory);
+  const tool = chooseLineTool(options.lineTool ?? "auto", options.searchPath);
+  const objectPaths = resolveObjectPaths(profile.mappings, options);
+  const mappings = new Map(profile.mappings.map((mapping) => [mapping.id, mapping]));
+
+  const objects = new Map<string, ObjectFile | UnsymbolizedReason>();
+  const openObject = (path: string): ObjectFile | UnsymbolizedReason => {
+    let object = objects.get(path);
+    if (object === undefined) {
+      try {
+        object = ObjectFile.open(path, cache, options.debugRoot) ?? "missing";
+      } catch (error) {
+        if (!isAllocrunError(error)) throw error;
+        object = "unreadable";
+      }
+      objects.set(path, object);
+    }
+    return object;
+  };
+
+  const lookups = new Map<number, Lookup>();
+  const failedObjects = new Map<string, { reason: UnsymbolizedReason; addresses: Set<number> }>();
+  for (const location of profile.locations) {
+    const mapping = mappings.get(location.mappingId) ?? profile.mappings.find((m) => location.address >= m.start && location.address < m.limit);
+    const path = mapping === undefined ? undefined : objectPaths.get(mapping.id);
+    if (mapping === undefined || path === undefined) continue;
+    const object = openObject(path);
+    if (typeof object === "string") {
+      noteFailure(failedObjects, mapping.file, object, location.address);
+      continue;
+    }
+    const vaddr = object.fileOffsetToVaddr(location.address - mapping.start + mapping.offset);
+    if (vaddr === undefined) continue;
+    lookups.set(location.id, { object, vaddr: location.isReturnAddress ? vaddr - 1 : vaddr });
+  }
+
+  const byObject = new Map<ObjectFile, Set<number>>();
+  for (const { object, vaddr } of lookups.values()) {
+    let set = byObject.get(object);
+    if (set === undefined) byObject.set(object, (set = new Set()));
+    set.add(vaddr);
+  }
+  const resolutions = await Promise.all([...byObject].map(([object, vaddrs]) => resolveObject(object, [...vaddrs].sort((a, b) => a - b), cache, tool)));
+  const rawNames = new Set<string>();
+  for (const resolution of resolutions) for (const name of resolution.needsDemangling) rawNames.add(name);
+  const cxxfilt = options.demangler === "native" ? undefined : findExecutable("c++filt", options.searchPath);
+  const demangled = await demangleNames(rawNames, cxxfilt);
+
+  const resolved = new Map<ObjectFile, Map<number, CachedFrame[]>>();
+  for (const resolution of resolutions) {
+    const { cached } = resolution;
+    let changed = false;
+    const frames = new Map<number, CachedFrame[]>();
+    for (const [key, hit] of Object.entries(cached)) frames.set(parseInt(key, 16), hit);
+    for (const [vaddr, raw] of resolution.frames) {
+      const key = vaddr.toString(16);
+      const finished = raw.map((frame): CachedFrame => [displayName(frame.function ?? "??", demangled), frame.file, frame.line]);
+      frames.set(vaddr, finished);
+      cached[key] = finished;
+      changed = true;
+    }
+    if (changed) cache.writeFrames(backendName(resolution.object, tool), cached);
+    resolved.set(resolution.object, frames);
+  }
+
+  const built = buildSymbolizedTables(profile, lookups, resolved, mappings, failedObjects);
+  const unsymbolizedObjects = describeFailures(failedObjects, options.suggestPackages ?? true);
+  return { profile: built, unsymbolizedObjects, objectPaths, lineTool: tool };
+}
+
+function noteFailure(failures: Map<string, { reason: UnsymbolizedReason; addresses: Set<number> }>, path: string, reason: UnsymbolizedReason, address: number): void {
+  let entry = failures.get(path);
+  if (entry === undefined) failures.set(path, (entry = { reason, addresses: new Set() }));
+  entry.addresses.add(address);
+}
+
+function displayName(name: string, demangled: Map<string, string>): string {
+  const unversioned = stripSymbolVersion(name);
+  return shortenFunctionName(demangled.get(unversioned) ?? unversioned);
+}
+
+/** Frames for the vaddrs of one object: cache first, then symbols and the DWARF tool. */
+async function resolveObject(object: ObjectFile, vaddrs: number[], cache: SymbolCache, tool: LineTool | undefined): Promise<RawResolution> {
+  const cached: CachedFrames = cache.readFrames(backendName(object, tool));
+  const frames = new Map<number, ToolFrame[]>();
+  const needsDemangling = new Set<string>();
+  const missing = vaddrs.filter((vaddr) => cached[vaddr.toString(16)] === undefined);
+  if (missing.length === 0) return { object, frames, cached, needsDemangling };
+  const fromTool = object.meta.hasDebugInfo && tool !== undefined ? await symbolizeWithLineTool(tool, object.dwarfPath, missing) : undefined;
+  for (const vaddr of missing) {
+    const toolFrames = fromTool?.get(vaddr) ?? [];
+    const outer = toolFrames[toolFrames.length - 1];
+    // DWARF answered (a function with a source file): trust its names and inline chain.
+    if (outer !== undefined && outer.function !== undefined && outer.file !== "") {
+      frames.set(vaddr, toolFrames.map((frame) => ({ ...frame, function: frame.function ?? "??" })));
+      continue;
+    }
+    const symbol = object.findFunctionSymbol(vaddr);
+    if (symbol === undefined) {
+      frames.set(vaddr, []);
+      continue;
+    }
+    needsDemangling.add(stripSymbolVersion(symbol.name));
+    frames.set(vaddr, [{ function: symbol.name, file: "", line: 0 }]);
+  }
+  return { object, frames, cached, needsDemangling };
+}
+
+function buildSymbolizedTables(
+  profile: Profile,
+  lookups: Map<number, Lookup>,
+  resolved: Map<ObjectFile, Map<number, CachedFrame[]>>,
+  mappings: Map<number, Profile["mappings"][number]>,
+  failures: Map<string, { reason: UnsymbolizedReason; addresses: Set<number> }>,
+): Profile {
+  const functions: FunctionInfo[] = [];
+  const functionIds = new Map<string, number>();
+  const functionId = (name: string, filename: string): number => {
+    const key = `${name}\0${filename}`;
+    let id = functionIds.get(key);
+    if (id === undefined) {
+      id = functions.length + 1;
+      functionIds.set(key, id);
+      functions.push({ id, name, systemName: name, filename });
+    }
+    return id;
+  };
+  const locations = profile.locations.map((location): Location => {
+    const lookup = lookups.get(location.id);
+    const frames = lookup === undefined ? undefined : resolved.get(lookup.object)?.get(lookup.vaddr);
+    let lines: Line[];
+    if (frames !== undefined && frames.length > 0) {
+      lines = frames.map(([name, file, line]) => ({ functionId: functionId(name, file), line }));
+    } else {
+      const mapping = mappings.get(location.mappingId);
+      const label = lookup !== undefined ? `${basename(mapping?.file ?? lookup.object.path)}+0x${lookup.vaddr.toString(16)}` : `0x${location.address.toString(16)}`;
+      // Objects with a full symbol table are not "missing symbols" (a PLT stub, a gap).
+      if (lookup !== undefined && mapping !== undefined && !lookup.object.meta.hasSymtab) {
+        noteFailure(failures, mapping.file, "stripped", location.address);
+      }
+      lines = [{ functionId: functionId(label, ""), line: 0 }];
+    }
+    return { ...location, lines };
+  });
+  return { ...profile, locations, functions };
+}
+
+function describeFailures(failures: Map<string, { reason: UnsymbolizedReason; addresses: Set<number> }>, suggestPackages: boolean): UnsymbolizedObject[] {
+  const paths = [...failures.keys()].sort();
+  const owners = suggestPackages ? findOwningPackages(paths.filter((path) => failures.get(path)?.reason === "stripped")) : new Map<string, string>();
+  return paths.map((path) => {
+    const { reason, addresses } = failures.get(path) as { reason: UnsymbolizedReason; addresses: Set<number> };
+    return { path, reason, addresses: addresses.size, hint: hintFor(reason, owners.get(path)) };
+  });
+}

@@ -1,0 +1,43 @@
+// What to tell the user about objects whose code could not be named: which package's debug
+// symbols to install, or how to build their own code so it can be symbolized.
+import { spawnSync } from "node:child_process";
+
+export type UnsymbolizedReason = "stripped" | "missing" | "unreadable";
+
+export interface UnsymbolizedObject {
+  /** The path the profile named. */
+  path: string;
+  reason: UnsymbolizedReason;
+  /** How many distinct addresses in it stayed unnamed. */
+  addresses: number;
+  /** One line: what to install or change. */
+  hint: string;
+}
+
+/** Debian package owning each path, with one dpkg-query call for all of them. */
+export function findOwningPackages(paths: readonly string[]): Map<string, string> {
+  const owners = new Map<string, string>();
+  if (paths.length === 0) return owners;
+  // Debian 12 is usr-merged, but dpkg still registers many libraries under /lib.
+  const originalOf = new Map<string, string>();
+  for (const path of paths) {
+    originalOf.set(path, path);
+    if (path.startsWith("/usr/lib/")) originalOf.set(path.slice(4), path);
+  }
+  const result = spawnSync("dpkg-query", ["-S", ...originalOf.keys()], { encoding: "utf8", env: { ...process.env, LC_ALL: "C" } });
+  if (result.error !== undefined || typeof result.stdout !== "string") return owners;
+  for (const line of result.stdout.split("\n")) {
+    // "libstdc++6:amd64: /usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30"
+    const match = /^([^:\s,]+)(?::[a-z0-9]+)?(?:, [^:]+)*: (.+)$/.exec(line);
+    const original = match ? originalOf.get(match[2] as string) : undefined;
+    if (match && original !== undefined) owners.set(original, match[1] as string);
+  }
+  return owners;
+}
+
+export function hintFor(reason: UnsymbolizedReason, packageName: string | undefined): string {
+  if (reason === "missing") return "the file is not on this machine: pass --binary PATH for the program (or copy the library to the same path)";
+  if (reason === "unreadable") return "the file is not a readable ELF object; check the path and permissions";
+  if (packageName !== undefined) return `install debug symbols: apt install ${packageName}-dbgsym (debian-debug archive) or ${packageName}-dbg where it exists`;
+  return "build it with -g and do not strip it (or keep a debug file: objcopy --only-keep-debug, under /usr/lib/debug/.build-id/)";
+}
