@@ -1,0 +1,12 @@
+// Machine and library detection. Imports only node: builtins and src/elf, so it is
+// safe on the `run` hot path (except toolVersion, which spawns).
+export { parseOsRelease, readOsRelease, distroFamily, DISTRO_FAMILIES, OS_RELEASE_PATHS, type OsRelease, type DistroFamily } from "./os-release.js";
+export { multiarchTriplet, multiarchTripletForElf, hostElfMachine } from "./multiarch.js";
+export { parseLdconfigCache, selectLdconfigEntries, ldconfigAbisFor, readLdconfigCache, type LdconfigEntry } from "./ldconfig.js";
+export { LIBRARY_SONAMES, packageFor, installCommand, installHint, libraryEnvVariable } from "./packages.js";
+export {
+  locateLibrary, locateLibraryIn, createSystemView, librarySearchDirectories,
+  type SystemView, type LocateLibraryOptions, type LibraryLocation, type LibrarySource, type TargetElf,
+} from "./locate-library.js";
+export { mapsContainLibrary, parseLoaderPreloadErrors, type PreloadError } from "./preload-check.js";
+export { findTool, findExecutable, toolVersion, isToolName, TOOL_NAMES, type ToolName } from "./tools.js";
