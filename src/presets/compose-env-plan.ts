@@ -114,7 +114,11 @@ class PlanBuilder {
       }
       this.applyPreset(parent, chain);
     });
-    for (const [key, value] of preset.conf) this.setConf(normalizeConfKey(this.allocator, key), value);
+    for (const [key, value] of preset.conf) {
+      const normalized = normalizeConfKey(this.allocator, key);
+      if (normalized === undefined) throw inputError(`${preset.file}: field "conf.${key}" is not a valid ${this.allocator} option name`, "option names are letters, digits and _");
+      this.setConf(normalized, value);
+    }
     for (const [name, value] of preset.env) this.setVariable(name, value, `${preset.file}: env.${name}`);
     for (const library of preset.preload) if (!this.plan.preload.includes(library)) this.plan.preload.push(library);
     for (const hint of preset.artifacts) {

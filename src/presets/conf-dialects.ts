@@ -16,6 +16,8 @@ interface ConfDialect {
   /** Separators between pairs in one text, and between key and value. */
   listSeparator: string | undefined;
   pairSeparator: RegExp;
+  /** How one pair is written, for messages. */
+  pairShape: string;
   keyPattern: RegExp;
   normalizeKey(key: string): string;
   /** The option text carried by this variable, if it carries options for this allocator. */
@@ -34,6 +36,7 @@ function prefixedVariableDialect(prefix: string, example: string): ConfDialect {
     example,
     listSeparator: undefined,
     pairSeparator: /=/,
+    pairShape: "KEY=VALUE",
     keyPattern: /^[A-Za-z0-9_]+$/,
     normalizeKey: (key) => key.replace(new RegExp(`^${prefix}`, "i"), "").toLowerCase(),
     readVariable: (name, value) => (name.toUpperCase().startsWith(prefix) && name.length > prefix.length ? `${name}=${value}` : undefined),
@@ -51,6 +54,7 @@ const DIALECTS: Record<AllocatorName, ConfDialect> = {
     example: "lg_prof_sample:19",
     listSeparator: ",",
     pairSeparator: /[:=]/,
+    pairShape: "KEY:VALUE or KEY=VALUE",
     keyPattern: /^[A-Za-z0-9_]+$/,
     normalizeKey: (key) => key,
     readVariable: (name, value) => (name === "MALLOC_CONF" ? value : undefined),
@@ -63,6 +67,7 @@ const DIALECTS: Record<AllocatorName, ConfDialect> = {
     example: "arena_max=2",
     listSeparator: ":",
     pairSeparator: /=/,
+    pairShape: "KEY=VALUE",
     keyPattern: /^[A-Za-z0-9_.]+$/,
     // A bare name is a malloc tunable; a dotted one (glibc.mem.tagging) is kept as written.
     normalizeKey: (key) => (key.includes(".") ? key : `glibc.malloc.${key}`),
@@ -106,13 +111,13 @@ export function parseConfText(allocator: AllocatorName, text: string, source: st
 
 function malformedConf(allocator: AllocatorName, source: string) {
   const dialect = DIALECTS[allocator];
-  const shape = dialect.pairSeparator.source === "[:=]" ? "KEY:VALUE or KEY=VALUE" : "KEY=VALUE";
-  return usageError(`${source}: expected ${shape} for ${allocator} (${dialect.carrier})`, `for example --conf ${dialect.example}`);
+  return usageError(`${source}: expected ${dialect.pairShape} for ${allocator} (${dialect.carrier})`, `for example --conf ${dialect.example}`);
 }
 
-/** Normalizes an option name as a preset wrote it (e.g. glibc "arena_max" → "glibc.malloc.arena_max"). */
-export function normalizeConfKey(allocator: AllocatorName, key: string): string {
-  return DIALECTS[allocator].normalizeKey(key);
+/** Normalizes an option name as a preset wrote it (e.g. glibc "arena_max" → "glibc.malloc.arena_max"); undefined if it cannot be one. */
+export function normalizeConfKey(allocator: AllocatorName, key: string): string | undefined {
+  const dialect = DIALECTS[allocator];
+  return dialect.keyPattern.test(key) ? dialect.normalizeKey(key) : undefined;
 }
 
 /** If this variable carries allocator options (MALLOC_CONF under jemalloc...), its options; else undefined. */

@@ -49,10 +49,11 @@ describe("malformed preset files", () => {
     expect(errorFor({ h: { description: "x", artifacts: [{ kind: "jemalloc-heap", glob: "a/*.heap" }] } }, "h").message).toContain('field "artifacts[0].glob"');
   });
 
-  it("refuse conf without an allocator, unknown placeholders and bad variable names", () => {
+  it("refuse conf without an allocator, unknown placeholders, bad variable and option names", () => {
     expect(errorFor({ c: { description: "x", conf: { prof: true } } }, "c").message).toContain('field "conf" needs the "allocator" field');
     expect(errorFor({ u: { description: "x", env: { HEAPPROFILE: "{outdir}/heap" } } }, "u").message).toContain('field "env.HEAPPROFILE" uses the unknown placeholder {outdir}');
     expect(errorFor({ v: { description: "x", env: { "A-B": "1" } } }, "v").message).toContain('field "env.A-B" is not a valid environment variable name');
+    expect(errorFor({ k: { description: "x", allocator: "jemalloc", conf: { "prof final": true } } }, "k").message).toContain('field "conf.prof final" is not a valid jemalloc option name');
   });
 
   it("name the extends entry that points to no preset, with close names", () => {

@@ -6,23 +6,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AllocatorName, LibraryName } from "../../src/core/allocators.js";
+import { LIBRARY_SONAMES } from "../../src/detect/packages.js";
 import { composeEnvPlan, loadPresetCatalog, renderEnvironment, type ArtifactHint, type CompositionStep } from "../../src/presets/index.js";
 import { buildExample } from "../helpers/examples.js";
 
-const SONAMES: Record<LibraryName, string> = {
-  jemalloc: "libjemalloc.so.2",
-  tcmalloc: "libtcmalloc.so.4",
-  "tcmalloc-minimal": "libtcmalloc_minimal.so.4",
-  mimalloc: "libmimalloc.so.2",
-  profiler: "libprofiler.so.0",
-  memusage: "libmemusage.so",
-};
-
-/** Library paths from the loader cache, as `ldconfig -p` lists them for x86-64. */
+/** Library paths straight from the loader cache (`ldconfig -p`, x86-64 entries), independent of allocrun's own detection. */
 function findLibrariesWithLdconfig(): Partial<Record<LibraryName, string>> {
   const listing = execFileSync("/sbin/ldconfig", ["-p"], { encoding: "utf8" });
   const paths: Partial<Record<LibraryName, string>> = {};
-  for (const [name, soname] of Object.entries(SONAMES) as Array<[LibraryName, string]>) {
+  for (const [name, sonames] of Object.entries(LIBRARY_SONAMES) as Array<[LibraryName, readonly string[]]>) {
+    const soname = sonames[0] as string;
     const match = new RegExp(`^\\t${soname.replaceAll(".", "\\.")} \\(libc6,x86-64\\) => (.+)$`, "m").exec(listing);
     if (match?.[1]) paths[name] = match[1];
   }
