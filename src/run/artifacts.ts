@@ -51,9 +51,9 @@ export function sniffArtifactKind(path: string): ArtifactKind {
     return "other";
   }
   const text = head.toString("latin1");
+  if (name.includes("_main_-end.heap")) return "heap-check";
   if (text.startsWith("heap_v2/")) return "jemalloc-heap";
   if (text.startsWith("heap profile:") || text.startsWith("%")) return "gperftools-heap";
-  if (name.includes("_main_-end.heap")) return "heap-check";
   if (head.length >= 16 && head.readBigUInt64LE(0) === 0n && head.readBigUInt64LE(8) === 3n) return "gperftools-cpu";
   if (/\.prof(_\d+)?$/.test(name) || /\.prof\.\d+$/.test(name)) return "gperftools-cpu";
   if (head[0] === 0x1f && head[1] === 0x8b) return "pprof";

@@ -48,7 +48,7 @@ export function buildProgramEnvironment(baseEnv: NodeJS.ProcessEnv, allocrunVars
 
 export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> {
   const { prepared, runDir } = request;
-  const vars = renderEnvironment(prepared.plan, { libraryPaths: prepared.libraryPaths, outDir: runDir });
+  const vars = renderEnvironment(prepared.plan, { libraryPaths: prepared.libraryPaths, outDir: runDir, programPath: request.program });
   const startedMs = Date.now();
   const preloaded = Object.values(prepared.libraryPaths).filter((path): path is string => Boolean(path));
   let observation: PreloadObservation | undefined;

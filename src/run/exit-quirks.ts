@@ -14,6 +14,7 @@ export function describeExitQuirks({ plan, launch, artifacts }: ExitQuirkInput):
   const warnings: string[] = [];
   const diedOfSignal = launch.signal !== null;
   for (const hint of plan.artifactHints) {
+    if (hint.optional) continue;
     const produced = artifacts.filter((artifact) => artifact.kind === hint.kind);
     if (produced.length > 0) {
       if (hint.kind === "gperftools-cpu" && produced.every((artifact) => artifact.bytes === 0)) {

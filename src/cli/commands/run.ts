@@ -1,4 +1,5 @@
 // `allocrun [run] [options] [--] PROGRAM [ARGS...]`: the default command.
+import { resolve } from "node:path";
 import { AllocrunError, usageError } from "../../core/errors.js";
 import { exitCodeForSignal, ExitCode } from "../../core/exit-codes.js";
 import { painterFor } from "../../core/terminal.js";
@@ -52,8 +53,8 @@ function programExitCode({ launch }: ExecutedRun): number {
 }
 
 function printDryRun(prepared: PreparedRun, options: RunOptions, cwd: string, command: string[]): number {
-  const outDir = options.outDir ?? `${cwd}/allocrun-out/<run>`;
-  const vars = renderEnvironment(prepared.plan, { libraryPaths: prepared.libraryPaths, outDir });
+  const outDir = options.outDir ? resolve(cwd, options.outDir) : `${cwd}/allocrun-out/<run>`;
+  const vars = renderEnvironment(prepared.plan, { libraryPaths: prepared.libraryPaths, outDir, programPath: command[0] });
   process.stdout.write(formatEnvironment(vars, "shell"));
   process.stdout.write(`${command.map(shellQuote).join(" ")}\n`);
   for (const warning of prepared.warnings) process.stderr.write(`allocrun: warning: ${warning}\n`);
