@@ -165,9 +165,16 @@ export function locateLibraryIn(view: SystemView, name: LibraryName, options: Lo
   if (ldconfigText !== undefined) {
     const entries = parseLdconfigCache(ldconfigText);
     for (const soname of sonames) {
-      for (const entry of selectLdconfigEntries(entries, soname, expected)) {
+      const usable = selectLdconfigEntries(entries, soname, expected);
+      for (const entry of usable) {
         const found = accept(entry.path, soname, "ldconfig");
         if (found) return found;
+      }
+      // Copies for other ABIs (a 64-bit library for a 32-bit program) explain a failure.
+      for (const entry of entries) {
+        if (entry.soname !== soname || usable.includes(entry) || !view.fileExists(entry.path)) continue;
+        const verdict = checkCandidate(view, entry.path, expected);
+        rejected.push(`${entry.path} ${verdict.ok ? `is listed for another ABI (${entry.abi ?? entry.type})` : verdict.reason}`);
       }
     }
   }

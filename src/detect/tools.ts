@@ -1,6 +1,6 @@
 // Finding external programs on PATH without spawning anything (the run path uses it), and
 // asking a tool for its version (spawns; analysis commands only).
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
 
@@ -50,16 +50,12 @@ export function toolVersion(pathOrName: string, env: NodeJS.ProcessEnv = process
   const path = findExecutable(pathOrName, env);
   if (path === undefined) return undefined;
   const base = path.slice(path.lastIndexOf("/") + 1);
-  try {
-    const output = execFileSync(path, VERSION_ARGS[base] ?? ["--version"], {
-      encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 10_000, env,
-    });
-    return firstLine(output);
-  } catch (error) {
-    // Some tools print the version on stderr or exit non-zero after printing it.
-    const failed = error as { stdout?: string; stderr?: string };
-    return firstLine(`${failed.stdout ?? ""}\n${failed.stderr ?? ""}`);
-  }
+  const result = spawnSync(path, VERSION_ARGS[base] ?? ["--version"], {
+    encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 10_000, env,
+  });
+  if (result.error !== undefined) return undefined;
+  // Some tools print the version on stderr (dot -V) or exit non-zero after printing it.
+  return firstLine(`${result.stdout}\n${result.stderr}`);
 }
 
 function firstLine(text: string): string | undefined {
