@@ -7,8 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Published through a volatile pointer so the compiler cannot drop malloc/free. */
+static char *volatile sink;
+
 static void touch_and_free(size_t bytes) {
   char *p = malloc(bytes);
+  sink = p;
   if (!p) { perror("malloc"); exit(3); }
   for (size_t i = 0; i < bytes; i += 4096) p[i] = (char)i;
   free(p);

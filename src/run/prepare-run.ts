@@ -4,7 +4,7 @@
 import type { AllocatorName, LibraryName } from "../core/allocators.js";
 import { loadPresetCatalog, composeEnvPlan, type CompositionStep, type EnvPlan } from "../presets/index.js";
 import { locateLibrary } from "../detect/index.js";
-import { checkTarget, type TargetReport } from "./preflight.js";
+import { checkLibraryFitsTarget, checkTarget, type TargetReport } from "./preflight.js";
 
 export interface PrepareRequest {
   allocator: AllocatorName;
@@ -31,11 +31,14 @@ export interface PreparedRun {
 export function prepareRun(request: PrepareRequest): PreparedRun {
   const catalog = loadPresetCatalog({ cwd: request.cwd, env: request.env });
   const plan = composeEnvPlan(catalog, request.allocator, request.steps);
-  const target = request.program ? checkTarget(request.program, request.allocator) : undefined;
+  const profiling = plan.artifactHints.some((hint) => hint.kind.endsWith("-heap") || hint.kind.endsWith("-cpu"));
+  const target = request.program ? checkTarget(request.program, request.allocator, { profiling }) : undefined;
   const libraryPaths: Partial<Record<LibraryName, string>> = {};
   for (const name of plan.preload) {
     const explicitPath = isAllocatorLibrary(name, request.allocator) ? request.libraryPath : undefined;
-    libraryPaths[name] = locateLibrary(name, { explicitPath, target: target?.elf }, request.env).path;
+    const path = locateLibrary(name, { explicitPath, target: target?.executedElf }, request.env).path;
+    if (target?.executedElf) checkLibraryFitsTarget(target.executedElf, path);
+    libraryPaths[name] = path;
   }
   const allocatorLibrary = request.allocator === "glibc" ? null : (libraryPaths[request.allocator as LibraryName] ?? null);
   return {
