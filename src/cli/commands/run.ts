@@ -37,9 +37,15 @@ export default async function run(args: string[]): Promise<number> {
     baseEnv: process.env,
   });
   if (executed.launch.execError) throw execFailure(programName, executed.launch.execError);
-  if (options.analyze) await analyzeIfProfiled(executed, options);
+  if (options.analyze) await analyzeIfProfiled(executed, options).catch((error: unknown) => reportAnalysisFailure(error, runDir));
   if (!options.quiet) process.stderr.write(formatRunSummary(executed.manifest, runDir, cwd, painterFor(process.stderr)));
   return programExitCode(executed);
+}
+
+/** The program already ran: a failed analysis must not change its exit status or lose the folder. */
+function reportAnalysisFailure(error: unknown, runDir: string): void {
+  const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+  process.stderr.write(`allocrun: warning: could not analyse the profiles (${reason}); the run folder is complete — try: allocrun analyze ${runDir}\n`);
 }
 
 function execFailure(programName: string, failure: { code: string; message: string }): AllocrunError {
