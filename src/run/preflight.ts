@@ -1,0 +1,76 @@
+// The target checks of `allocrun doctor`, run before a program starts: refuse where the
+// run could not mean what the user asked (a preloaded allocator that the loader would
+// ignore or that would kill the program), warn where it means less. On the hot path:
+// node builtins only, and only the ELF headers are read (positioned reads).
+import type { AllocatorName } from "../core/allocators.js";
+import { environmentError } from "../core/errors.js";
+import type { ElfFile } from "../elf/index.js";
+import type { Finding } from "../doctor/finding.js";
+import { checkLibraryFit } from "../doctor/target/library-fit.js";
+import { gatherTarget } from "../doctor/target/gather-target.js";
+import { readElfHeaders } from "../doctor/target/read-elf-headers.js";
+import { runTargetChecks } from "../doctor/target/index.js";
+
+export interface TargetReport {
+  /** The program's ELF file; undefined for "#!" scripts and files that are not ELF. */
+  elf: ElfFile | undefined;
+  /** The ELF file the kernel runs: the program, or a script's interpreter. Choose library ABIs by this one. */
+  executedElf: ElfFile | undefined;
+  /** One line each: "what — what to do". */
+  warnings: string[];
+}
+
+export interface PreflightOptions {
+  /** The run writes heap or CPU profiles: a stripped program is worth a warning. */
+  profiling?: boolean;
+  /** The allocator library when already known (`--lib`); see also checkLibraryFitsTarget. */
+  libraryPath?: string;
+  /** How messages name the program (default: programPath). */
+  shownName?: string;
+  /** Distribution family for install hints ("debian", "fedora", ...). */
+  family?: string;
+  /** PATH for `#!/usr/bin/env NAME` (default: process.env.PATH). */
+  pathVariable?: string;
+}
+
+/**
+ * Throws an AllocrunError of kind "environment" (exit 125) when the run could not mean
+ * what the user asked; returns the warnings otherwise.
+ */
+export function checkTarget(programPath: string, allocator: AllocatorName, options: PreflightOptions = {}): TargetReport {
+  const shownName = options.shownName ?? programPath;
+  const gathered = gatherTarget(programPath, {
+    shownName,
+    depth: "headers",
+    pathVariable: options.pathVariable ?? process.env.PATH,
+    runner: { uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1 },
+  });
+  if (gathered.kind !== "elf") return { elf: undefined, executedElf: undefined, warnings: [] };
+  const { facts } = gathered;
+  const findings = runTargetChecks(facts, { allocator, profiling: options.profiling ?? false, family: options.family });
+  if (options.libraryPath !== undefined && allocator !== "glibc") findings.push(...libraryFindings(shownName, facts.elf, options.libraryPath));
+  throwIfBlocking(findings);
+  return { elf: facts.script === undefined ? facts.elf : undefined, executedElf: facts.elf, warnings: warningLines(findings) };
+}
+
+/**
+ * For prepare-run once the allocator library is located: throws (kind "environment")
+ * when `libraryPath` cannot be preloaded into the program `elf` (ELF class, machine or
+ * C library differ). Pass TargetReport.executedElf.
+ */
+export function checkLibraryFitsTarget(elf: ElfFile, libraryPath: string, shownName: string = elf.fileName): void {
+  throwIfBlocking(libraryFindings(shownName, elf, libraryPath));
+}
+
+function libraryFindings(shownName: string, elf: ElfFile, libraryPath: string): Finding[] {
+  return checkLibraryFit(shownName, elf, { path: libraryPath, elf: readElfHeaders(libraryPath).elf });
+}
+
+function throwIfBlocking(findings: readonly Finding[]): void {
+  const blocking = findings.find((finding) => finding.severity === "blocking");
+  if (blocking !== undefined) throw environmentError(blocking.what, blocking.fix);
+}
+
+function warningLines(findings: readonly Finding[]): string[] {
+  return findings.filter((finding) => finding.severity === "warning").map((finding) => (finding.fix === undefined ? finding.what : `${finding.what} — ${finding.fix}`));
+}
