@@ -1,0 +1,18 @@
+// What --update-baseline recorded, for people: one row per metric.
+import { alignColumns, type Painter } from "../core/terminal.js";
+import type { Baseline, BaselineMetric } from "./baseline.js";
+import { formatLimitPercent, formatMetricValue } from "./format-metric.js";
+import { METRIC_NAMES } from "./metrics.js";
+
+export function renderBaselineText(baseline: Baseline, shownPath: string, paint: Painter): string {
+  const rows = METRIC_NAMES.flatMap((name) => {
+    const metric = baseline.metrics[name] as BaselineMetric | undefined;
+    if (!metric) return [];
+    const spread = metric.kind === "deterministic" ? "exact" : `±${formatLimitPercent(metric.spreadFraction)} over ${metric.samples.length}`;
+    return [[name, formatMetricValue(name, metric.value), spread, metric.source]];
+  });
+  const lines = alignColumns([["metric", "value", "spread", "measured by"].map((h) => paint.bold(h)), ...rows], new Set([1]));
+  lines.push(paint.dim(`command: ${baseline.command.join(" ")}; allocator: ${baseline.allocator.name}`));
+  lines.push(paint.green(`baseline written to ${shownPath}: commit it so that later gates compare against it`));
+  return `${lines.join("\n")}\n`;
+}

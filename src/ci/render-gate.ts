@@ -1,0 +1,89 @@
+// The gate's verdict for people: one table (metric, baseline, now, change, limit, verdict)
+// built once and written as aligned text for the terminal or as Markdown for a pull
+// request or GITHUB_STEP_SUMMARY; the two differ only in row syntax.
+import { alignColumns, type Painter } from "../core/terminal.js";
+import { formatChange, formatLimitPercent, formatMetricValue } from "./format-metric.js";
+import type { GateResult, MetricVerdict, MetricVerdictName } from "./evaluate-gate.js";
+
+const HEADER = ["metric", "baseline", "now", "change", "limit", "verdict"];
+const RIGHT_ALIGNED = new Set([1, 2, 3]);
+
+const VERDICT_WORDS: Record<MetricVerdictName, string> = { pass: "ok", improved: "improved", inconclusive: "inconclusive", regression: "REGRESSION" };
+
+/** What the gate was run on, for the line under the table. */
+export interface GateContext {
+  command: string[];
+  allocator: string;
+  /** How the deterministic metrics were counted, when any were gated. */
+  deterministicSource: string | undefined;
+  noisyRuns: number | undefined;
+  baselineFile: string | undefined;
+}
+
+function tableRows(result: GateResult): string[][] {
+  return result.metrics.map((m) => [
+    m.metric,
+    m.baseline === undefined ? "—" : formatMetricValue(m.metric, m.baseline),
+    formatMetricValue(m.metric, m.current),
+    m.changeFraction === undefined ? "—" : formatChange(m.changeFraction),
+    describeLimit(m),
+    VERDICT_WORDS[m.verdict],
+  ]);
+}
+
+export function describeLimit(m: MetricVerdict): string {
+  const parts: string[] = [];
+  if (m.maxIncreaseFraction !== undefined) parts.push(`+${formatLimitPercent(m.maxIncreaseFraction)}`);
+  if (m.budget !== undefined) parts.push(`≤ ${formatMetricValue(m.metric, m.budget)}`);
+  return parts.join(", ");
+}
+
+/** The sentence that ends the report: what failed and by how much, or that all passed. */
+export function summarizeVerdict(result: GateResult): string {
+  const named = (verdict: MetricVerdictName) => result.metrics.filter((m) => m.verdict === verdict);
+  const regressions = named("regression");
+  if (regressions.length > 0) return `memory regression: ${regressions.map((m) => `${m.metric} ${m.reason}`).join("; ")}`;
+  const inconclusive = named("inconclusive");
+  if (inconclusive.length > 0) return `no regression found, but ${inconclusive.map((m) => m.metric).join(", ")} ${inconclusive.length > 1 ? "were" : "was"} too noisy to judge: ${inconclusive.map((m) => m.reason).join("; ")}`;
+  return `pass: ${result.metrics.length} metric${result.metrics.length === 1 ? "" : "s"} within limits`;
+}
+
+function describeContext(context: GateContext): string[] {
+  const lines = [`command: ${context.command.join(" ")}`];
+  const parts = [`allocator: ${context.allocator}`];
+  if (context.deterministicSource) parts.push(`counted by ${context.deterministicSource}`);
+  if (context.noisyRuns !== undefined) parts.push(`noisy metrics: median of ${context.noisyRuns} run${context.noisyRuns === 1 ? "" : "s"}`);
+  lines.push(parts.join("; "));
+  if (context.baselineFile) lines.push(`baseline: ${context.baselineFile}`);
+  return lines;
+}
+
+export function renderGateText(result: GateResult, context: GateContext, paint: Painter): string {
+  const colour = (verdict: MetricVerdictName, text: string) =>
+    verdict === "regression" ? paint.red(paint.bold(text)) : verdict === "inconclusive" ? paint.yellow(text) : verdict === "improved" ? paint.green(text) : text;
+  const rows = tableRows(result).map((row, i) => {
+    const verdict = (result.metrics[i] as MetricVerdict).verdict;
+    return [...row.slice(0, -1), colour(verdict, row[row.length - 1] as string)];
+  });
+  const lines = alignColumns([HEADER.map((h) => paint.bold(h)), ...rows], RIGHT_ALIGNED);
+  for (const m of result.metrics) if (m.verdict !== "pass") lines.push(`  ${m.metric}: ${m.reason}`);
+  lines.push(...describeContext(context).map((line) => paint.dim(line)));
+  const verdictLine = summarizeVerdict(result);
+  lines.push(result.verdict === "regression" ? paint.red(verdictLine) : result.verdict === "inconclusive" ? paint.yellow(verdictLine) : paint.green(verdictLine));
+  return `${lines.join("\n")}\n`;
+}
+
+const MARKDOWN_ICONS: Record<GateResult["verdict"], string> = { pass: "✅ pass", inconclusive: "⚠️ inconclusive", regression: "❌ memory regression" };
+
+export function renderGateMarkdown(result: GateResult, context: GateContext): string {
+  const escape = (cell: string) => cell.replace(/\|/g, "\\|");
+  const row = (cells: string[]) => `| ${cells.map(escape).join(" | ")} |`;
+  const alignment = HEADER.map((_, i) => (RIGHT_ALIGNED.has(i) ? "---:" : ":---"));
+  const lines = [`### allocrun ci: ${MARKDOWN_ICONS[result.verdict]}`, "", row(HEADER), `|${alignment.join("|")}|`];
+  for (const cells of tableRows(result)) lines.push(row(cells));
+  lines.push("");
+  for (const m of result.metrics) if (m.verdict !== "pass") lines.push(`- **${m.metric}**: ${m.reason}`);
+  lines.push(...describeContext(context).map((line) => `- ${line.replace(/^command: (.*)$/, "command: `$1`")}`));
+  lines.push("", summarizeVerdict(result), "");
+  return `${lines.join("\n")}\n`;
+}
