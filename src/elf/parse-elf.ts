@@ -184,7 +184,7 @@ function readDynamic(reader: ByteReader, programHeaders: readonly ProgramHeader[
   let strtabVaddr: number | undefined;
   let strtabSize: number | undefined;
   for (let at = area.offset; at + entrySize <= area.offset + area.size; at += entrySize) {
-    const tag = reader.is64 ? reader.i64(at) : reader.buffer[reader.littleEndian ? "readInt32LE" : "readInt32BE"](at);
+    const tag = reader.is64 ? reader.i64(at) : reader.i32(at);
     const value = reader.word(at + entrySize / 2);
     if (tag === DT_NULL) break;
     if (tag === DT_STRTAB) strtabVaddr = value;

@@ -64,11 +64,15 @@ function forEachSymbol(elf: ElfFile, buffer: Buffer, visit: (symbol: RawSymbol) 
 }
 
 /** Leading underscores mark internal aliases (__libc_malloc vs malloc). */
-const underscoreCount = (name: string): number => name.length - name.replace(/^_+/, "").length;
+function underscoreCount(name: string): number {
+  let count = 0;
+  while (name.charCodeAt(count) === 0x5f) count++;
+  return count;
+}
 
+/** Negative when `a` is the better name for an address both symbols start at. */
 function comparePreferred(a: FunctionSymbol, b: FunctionSymbol): number {
   return (
-    a.value - b.value ||
     Number(b.size > 0) - Number(a.size > 0) ||
     BINDING_RANK[a.binding] - BINDING_RANK[b.binding] ||
     underscoreCount(a.name) - underscoreCount(b.name) ||
@@ -82,16 +86,20 @@ function comparePreferred(a: FunctionSymbol, b: FunctionSymbol): number {
  * (aliases collapse to the preferred name: sized, global, fewest leading underscores, shortest).
  */
 export function readFunctionSymbols(elf: ElfFile, buffer: Buffer): FunctionSymbol[] {
-  const symbols: FunctionSymbol[] = [];
+  // One preferred symbol per address, then a native numeric sort of the addresses:
+  // node's 150k symbols sort several times faster this way than with a comparator.
+  const byAddress = new Map<number, FunctionSymbol>();
   forEachSymbol(elf, buffer, (raw) => {
     if (raw.type !== STT_FUNC && raw.type !== STT_GNU_IFUNC) return;
     if (raw.sectionIndex === 0 || raw.name === "") return;
     // ARM marks Thumb functions by setting bit 0 of the address.
     const value = elf.machine === EM_ARM ? raw.value - (raw.value % 2) : raw.value;
-    symbols.push({ name: raw.name, value, size: raw.size, binding: BINDINGS[raw.binding] ?? "other" });
+    const symbol: FunctionSymbol = { name: raw.name, value, size: raw.size, binding: BINDINGS[raw.binding] ?? "other" };
+    const current = byAddress.get(value);
+    if (current === undefined || comparePreferred(symbol, current) < 0) byAddress.set(value, symbol);
   });
-  symbols.sort(comparePreferred);
-  return symbols.filter((symbol, index) => index === 0 || symbols[index - 1]?.value !== symbol.value);
+  const addresses = Float64Array.from(byAddress.keys()).sort();
+  return Array.from(addresses, (address) => byAddress.get(address) as FunctionSymbol);
 }
 
 const contains = (symbol: FunctionSymbol, vaddr: number): boolean =>
