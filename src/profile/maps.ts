@@ -11,10 +11,12 @@ export interface ParsedMaps {
   ignoredLineCount: number;
 }
 
-const KERNEL_LINE =
-  /^\s*([0-9a-f]+)-([0-9a-f]+)\s+([-rwxsp]{4})\s+([0-9a-f]+)\s+[0-9a-f]+:[0-9a-f]+\s+\d+(?:\s+(.*?))?\s*$/i;
-const COOKED_LINE = /^\s*(?:0x)?([0-9a-f]+)-(?:0x)?([0-9a-f]+):\s+(\S+)(?:\s+\(@([0-9a-f]+)\))?(?:\s+([0-9a-f]+))?\s*$/i;
-const ASSIGNMENT_LINE = /^\s*([A-Za-z_][\w.-]*)\s*=\s*(.*?)\s*$/;
+// No lazy group before a trailing `\s*$`: that backtracks quadratically on long lines of
+// spaces. Paths and values are captured greedily and trimmed in code.
+const KERNEL_LINE = /^\s*([0-9a-f]+)-([0-9a-f]+)\s+([-rwxsp]{4})\s+([0-9a-f]+)\s+[0-9a-f]+:[0-9a-f]+\s+\d+(?:\s(.*))?$/i;
+const COOKED_LINE = /^\s*(?:0x)?([0-9a-f]+)-(?:0x)?([0-9a-f]+):\s(.*)$/i;
+const HEX = /^[0-9a-f]+$/i;
+const ASSIGNMENT_LINE = /^\s*([A-Za-z_][\w.-]*)\s*=(.*)$/;
 
 type MappingFields = Omit<Mapping, "id">;
 
@@ -28,7 +30,7 @@ export function parseMaps(text: string): ParsedMaps {
     const fields = parseMapsLine(line);
     if (fields === undefined) {
       const assignment = ASSIGNMENT_LINE.exec(line);
-      if (assignment) substitutions.unshift([`$${assignment[1]}`, assignment[2] ?? ""]);
+      if (assignment) substitutions.unshift([`$${assignment[1]}`, (assignment[2] ?? "").trim()]);
       else ignoredLineCount++;
       continue;
     }
@@ -42,16 +44,33 @@ export function parseMaps(text: string): ParsedMaps {
 function parseMapsLine(line: string): MappingFields | "anonymous" | "unsafe" | undefined {
   const kernel = KERNEL_LINE.exec(line);
   if (kernel) {
-    const [, start, limit, perms, offset, file] = kernel as unknown as [string, string, string, string, string, string?];
+    const [, start, limit, perms, offset, rest] = kernel as unknown as [string, string, string, string, string, string?];
+    const file = rest?.trim();
     if (!file) return "anonymous";
     return toFields(start, limit, offset, file, perms[2] === "x", undefined);
   }
   const cooked = COOKED_LINE.exec(line);
   if (cooked) {
-    const [, start, limit, file, offset, buildId] = cooked as unknown as [string, string, string, string, string?, string?];
-    return toFields(start, limit, offset ?? "0", file, true, buildId?.toLowerCase());
+    const [, start, limit, rest] = cooked as unknown as [string, string, string, string];
+    const tail = parseCookedTail(rest);
+    return tail && toFields(start, limit, tail.offset, tail.file, true, tail.buildId);
   }
   return undefined;
+}
+
+/** "path [(@offset)] [build-id]" after "start-end: ". */
+function parseCookedTail(rest: string): { file: string; offset: string; buildId?: string } | undefined {
+  const [file, ...extras] = rest.trim().split(/\s+/);
+  if (!file) return undefined;
+  let offset = "0";
+  const offsetToken = /^\(@([0-9a-f]+)\)$/i.exec(extras[0] ?? "");
+  if (offsetToken) {
+    offset = offsetToken[1] as string;
+    extras.shift();
+  }
+  const buildId = extras.shift();
+  if (extras.length > 0 || (buildId !== undefined && !HEX.test(buildId))) return undefined;
+  return buildId === undefined ? { file, offset } : { file, offset, buildId: buildId.toLowerCase() };
 }
 
 function toFields(

@@ -80,3 +80,20 @@ describe("findMapping", () => {
     expect(findMapping([], 0x1000)).toBeUndefined();
   });
 });
+
+describe("parseMaps on pathological lines", () => {
+  // A regular expression that backtracks on these would not return before the test timeout.
+  const spaces = " ".repeat(300_000);
+
+  it("reads a kernel line whose path is followed by a huge run of spaces", () => {
+    const { mappings } = parseMaps(`00400000-00401000 r-xp 00000000 00:00 1 /bin/x${spaces}y\n`);
+    expect(mappings[0]?.file).toBe(`/bin/x${spaces}y`);
+  });
+
+  it("ignores cooked and assignment lines broken by a huge run of spaces", () => {
+    const token = "a".repeat(100_000);
+    const { mappings, ignoredLineCount } = parseMaps(`1000-2000: /${token}${spaces}y z\nname${spaces}x\n`);
+    expect(mappings).toEqual([]);
+    expect(ignoredLineCount).toBe(2);
+  });
+});

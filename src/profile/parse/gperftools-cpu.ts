@@ -38,7 +38,9 @@ export function parseGperftoolsCpu(data: Uint8Array, fileName: string): Profile 
   const periodMicros = word(3 * layout.size);
   if (periodMicros === 0) throw fail(3 * layout.size, "the sampling period is 0 microseconds");
 
-  const records: { count: number; pcs: number[] }[] = [];
+  const builder = new ProfileBuilder(2);
+  const periodNanos = periodMicros * 1000;
+  const pcs: number[] = [];
   let offset = HEADER_WORDS * layout.size;
   for (;;) {
     if (wordsLeft(offset) < 2) throw fail(offset, "the file ends before the end-of-data record");
@@ -47,29 +49,22 @@ export function parseGperftoolsCpu(data: Uint8Array, fileName: string): Profile 
     offset += 2 * layout.size;
     // Also bounds the loop below: a damaged depth word cannot make us read past the file.
     if (depth > wordsLeft(offset)) throw fail(offset - layout.size, `stack depth ${depth} runs past the end of the file`);
-    const pcs = new Array<number>(depth);
+    pcs.length = depth;
     for (let i = 0; i < depth; i++) pcs[i] = word(offset + i * layout.size);
     offset += depth * layout.size;
     if (count === 0 && depth === 1 && pcs[0] === 0) break;
-    records.push({ count, pcs });
+    // pc[0] is the interrupted instruction, the rest are return addresses; evicted
+    // duplicates of a stack are summed by the builder.
+    builder.addSample(pcs, false, [count, count * periodNanos]);
   }
 
   const maps = parseMaps(new TextDecoder().decode(data.subarray(offset)));
-  const builder = new ProfileBuilder(maps.mappings, 2);
-  const periodNanos = periodMicros * 1000;
-  // pc[0] is the interrupted instruction, the rest are return addresses; evicted
-  // duplicates of a stack are summed by the builder.
-  for (const { count, pcs } of records) builder.addSample(pcs, false, [count, count * periodNanos]);
   const comments =
     maps.ignoredLineCount > 0 ? [`${maps.ignoredLineCount} line(s) after the samples were not maps lines`] : [];
-  return builder.build({
-    format: "gperftools-cpu",
-    sampleTypes: [SAMPLES, CPU],
-    defaultSampleType: CPU.type,
-    periodType: CPU,
-    period: periodNanos,
-    comments,
-  });
+  return builder.build(
+    { format: "gperftools-cpu", sampleTypes: [SAMPLES, CPU], defaultSampleType: CPU.type, periodType: CPU, period: periodNanos, comments },
+    maps.mappings,
+  );
 }
 
 function startsWithHeader(view: DataView, layout: WordReader): boolean {

@@ -18,7 +18,7 @@ import {
   v1Scale,
 } from "./heap-sampling.js";
 import { malformedLine } from "./malformed.js";
-import { LineCursor, expectChar, scanAddresses, scanCountPairs } from "./text-scan.js";
+import { LineCursor, expectChar, scanAddresses, scanCountPairs, tokenAt } from "./text-scan.js";
 
 const MAGIC = "heap profile:";
 // The lenient header regex of jeprof/pprof (one line, so no per-line cost).
@@ -45,10 +45,12 @@ export function parseGperftoolsHeap(text: string, fileName: string): Profile | u
 
   const match = HEADER.exec(header);
   if (!match) throw fail('expected "heap profile: <n>: <bytes> [<n>: <bytes>] @ <type>"', header);
+  if (match[6] !== undefined && !Number.isSafeInteger(Number(match[6]))) throw fail("the sampling period is too large", header);
   const scaling = decideScaling(match);
 
-  const buckets: { addresses: number[]; values: number[] }[] = [];
+  const builder = new ProfileBuilder(4);
   const counts = [0, 0, 0, 0];
+  const addresses: number[] = [];
   let wrappedCounters = false;
   let mapsText = "";
   let sawMaps = false;
@@ -66,33 +68,33 @@ export function parseGperftoolsHeap(text: string, fileName: string): Profile | u
     if (line.trim() === "" || line.trimStart().startsWith("#")) continue; // Go's legacy layout has "# ..." lines
     let i = scanCountPairs(line, 0, counts);
     if (i >= 0) i = expectChar(line, i, "@");
-    const addresses: number[] = [];
-    if (i < 0 || !scanAddresses(line, i, addresses)) {
-      throw fail('expected "<n>: <bytes> [<n>: <bytes>] @ 0x<address> ..."', line);
-    }
+    if (i < 0) throw fail('expected "<n>: <bytes> [<n>: <bytes>] @ 0x<address> ..."', line);
+    const bad = scanAddresses(line, i, addresses);
+    if (bad >= 0) throw fail("expected a hex address in the stack", tokenAt(line, bad));
     for (let k = 0; k < 4; k++) {
       if ((counts[k] as number) < 0) {
         counts[k] = (counts[k] as number) + INT32_WRAP;
         wrappedCounters = true;
       }
     }
-    buckets.push({ addresses, values: unsample(counts, scaling) });
+    builder.addSample(addresses, true, unsample(counts, scaling));
   }
 
   if (wrappedCounters) comments.push("some counters wrapped past 2^31 in the file and were corrected by 2^32");
   if (!sawMaps) comments.push("the file has no MAPPED_LIBRARIES section: addresses cannot be placed in objects");
   const maps = parseMaps(mapsText);
   if (maps.ignoredLineCount > 0) comments.push(`${maps.ignoredLineCount} line(s) of the maps section were not maps lines`);
-  const builder = new ProfileBuilder(maps.mappings, 4);
-  for (const bucket of buckets) builder.addSample(bucket.addresses, true, bucket.values);
-  const profile = builder.build({
+  const profile = builder.build(
+    {
     format: "gperftools-heap",
     sampleTypes: [ALLOC_OBJECTS, ALLOC_SPACE, INUSE_OBJECTS, INUSE_SPACE],
     defaultSampleType: INUSE_SPACE.type,
     periodType: SPACE_PERIOD,
-    period: scaling.kind === "none" ? 1 : scaling.periodBytes,
-    comments,
-  });
+      period: scaling.kind === "none" ? 1 : scaling.periodBytes,
+      comments,
+    },
+    maps.mappings,
+  );
   labelAverageObjectSize(profile);
   return profile;
 }

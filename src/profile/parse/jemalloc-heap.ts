@@ -15,7 +15,7 @@ import {
   poissonScale,
 } from "./heap-sampling.js";
 import { malformedLine } from "./malformed.js";
-import { LineCursor, expectChar, scanAddresses, scanCountPairs, scanInteger, skipSpaces } from "./text-scan.js";
+import { LineCursor, expectChar, scanAddresses, scanCountPairs, scanInteger, skipSpaces, tokenAt } from "./text-scan.js";
 
 const MAGIC = "heap_v2/";
 const HINT =
@@ -28,21 +28,17 @@ export function parseJemallocHeap(text: string, fileName: string): Profile | und
   return new JemallocHeapParser(text, fileName).parse();
 }
 
-interface ThreadLine {
-  /** ALL_THREADS for "t*". */
-  thread: number;
-  /** Raw counts: in-use objects, in-use bytes, accumulated objects, accumulated bytes. */
-  counts: number[];
-  /** Text after the counts (a thread name on header lines). */
-  rest: string;
-}
-
 class JemallocHeapParser {
   private readonly lines: LineCursor;
+  private readonly builder = new ProfileBuilder(4);
   private periodBytes = 0;
   private hasAccumulated = false;
   private readonly threads = new Map<number, ThreadTotals>();
+  /** The last thread line parsed: its thread (ALL_THREADS for "t*") and raw counts. */
+  private lineThread = ALL_THREADS;
+  private readonly lineCounts = [0, 0, 0, 0];
   private readonly scaled = [0, 0, 0, 0];
+  private readonly scanned = { value: 0 };
 
   constructor(
     text: string,
@@ -54,38 +50,41 @@ class JemallocHeapParser {
   parse(): Profile {
     this.periodBytes = this.parsePeriod(this.lines.next() ?? "");
     this.parseThreadLine(this.requireLine("the process totals line"), ALL_THREADS);
-    const stacks: { addresses: number[]; values: number[] }[] = [];
+    const addresses: number[] = [];
+    let awaitingStackCounts = false;
+    let inStacks = false;
     let mapsText: string | undefined;
-    let stack: { addresses: number[]; values: number[] } | undefined;
     let line: string | undefined;
     while ((line = this.lines.next()) !== undefined) {
-      if (stack && stack.values.length === 0) {
+      if (awaitingStackCounts) {
         // The line after "@ ..." holds the stack's all-threads counts.
-        const counts = this.parseThreadLine(line, ALL_THREADS).counts;
-        stack.values = this.unsample(counts).slice();
+        this.parseThreadLine(line, ALL_THREADS);
+        this.builder.addSample(addresses, true, this.unsample(this.lineCounts));
+        awaitingStackCounts = false;
         continue;
       }
       if (line === "") continue;
       if (line.startsWith("@")) {
-        stack = { addresses: this.parseAddresses(line), values: [] };
-        stacks.push(stack);
+        this.parseAddresses(line, addresses);
+        awaitingStackCounts = inStacks = true;
         continue;
       }
       if (line.startsWith("MAPPED_LIBRARIES:")) {
         mapsText = this.lines.rest();
         break;
       }
-      const threadLine = this.parseThreadLine(line, "any-thread");
-      if (stack) this.addToThread(threadLine);
-      else this.nameThread(threadLine);
+      const countsEnd = this.parseThreadLine(line, "any-thread");
+      const rest = line.slice(skipSpaces(line, countsEnd));
+      if (inStacks) this.addToThread(rest);
+      else this.nameThread(rest);
     }
-    if (stack && stack.values.length === 0) {
+    if (awaitingStackCounts) {
       throw this.fail(this.lines.lineNumber + 1, 'a stack ends without its "t*:" counts line', undefined);
     }
     if (mapsText === undefined) {
       throw this.fail(this.lines.lineNumber + 1, "the file ends before its MAPPED_LIBRARIES: section", undefined);
     }
-    return this.build(stacks, mapsText);
+    return this.build(mapsText);
   }
 
   private parsePeriod(header: string): number {
@@ -103,34 +102,35 @@ class JemallocHeapParser {
     return line;
   }
 
-  /** "  t*: n: s [n: s]" or "  t<id>: n: s [n: s][ name]". */
-  private parseThreadLine(line: string, expected: typeof ALL_THREADS | "any-thread"): ThreadLine {
-    const scanned = { value: 0 };
+  /**
+   * "  t*: n: s [n: s]" or "  t<id>: n: s [n: s][ name]" into lineThread and lineCounts;
+   * returns the index after the counts.
+   */
+  private parseThreadLine(line: string, expected: typeof ALL_THREADS | "any-thread"): number {
     let i = expectChar(line, 0, "t");
     let thread = ALL_THREADS;
     if (i >= 0 && line[i] === "*") i++;
     else if (i >= 0) {
-      i = scanInteger(line, i, scanned);
-      thread = scanned.value;
+      i = scanInteger(line, i, this.scanned);
+      thread = this.scanned.value;
     }
     if (i >= 0 && (expected === ALL_THREADS) !== (thread === ALL_THREADS)) i = -1;
     if (i >= 0) i = expectChar(line, i, ":");
-    const counts = [0, 0, 0, 0];
+    const counts = this.lineCounts;
     if (i >= 0) i = scanCountPairs(line, i, counts);
-    if (i < 0 || thread < ALL_THREADS || counts.some((value) => value < 0)) {
+    const negative = counts[0]! < 0 || counts[1]! < 0 || counts[2]! < 0 || counts[3]! < 0;
+    if (i < 0 || thread < ALL_THREADS || negative) {
       const shape = expected === ALL_THREADS ? '"t*: <objects>: <bytes> [<objects>: <bytes>]"' : 'a "t<thread>:" counts line';
       throw this.fail(this.lines.lineNumber, `expected ${shape}`, line);
     }
     if (counts[2] !== 0 || counts[3] !== 0) this.hasAccumulated = true;
-    return { thread, counts, rest: line.slice(skipSpaces(line, i)) };
+    this.lineThread = thread;
+    return i;
   }
 
-  private parseAddresses(line: string): number[] {
-    const addresses: number[] = [];
-    if (!scanAddresses(line, 1, addresses)) {
-      throw this.fail(this.lines.lineNumber, 'expected "@ 0x<address> 0x<address> ..."', line);
-    }
-    return addresses;
+  private parseAddresses(line: string, addresses: number[]): void {
+    const bad = scanAddresses(line, 1, addresses);
+    if (bad >= 0) throw this.fail(this.lines.lineNumber, "expected a hex address in the stack", tokenAt(line, bad));
   }
 
   /** Values in the order alloc_objects, alloc_space, inuse_objects, inuse_space. */
@@ -154,34 +154,36 @@ class JemallocHeapParser {
     return totals;
   }
 
-  /** Header thread lines: only the name is kept (their totals are one unbias over mixed sizes). */
-  private nameThread(line: ThreadLine): void {
-    const totals = this.thread(line.thread);
-    if (line.rest !== "") totals.name = line.rest;
+  /** Header thread lines only register and name threads: their totals are one unbias over mixed sizes. */
+  private nameThread(name: string): void {
+    const totals = this.thread(this.lineThread);
+    if (name !== "") totals.name = name;
   }
 
-  private addToThread(line: ThreadLine): void {
-    if (line.rest !== "") throw this.fail(this.lines.lineNumber, "unexpected text after a stack's thread counts", line.rest);
-    const totals = this.thread(line.thread);
-    const values = this.unsample(line.counts);
+  /** A stack's per-thread line adds to that thread's totals. */
+  private addToThread(rest: string): void {
+    if (rest !== "") throw this.fail(this.lines.lineNumber, "unexpected text after a stack's thread counts", rest);
+    const totals = this.thread(this.lineThread);
+    const values = this.unsample(this.lineCounts);
     for (let i = 0; i < 4; i++) totals.values[i] = (totals.values[i] as number) + (values[i] as number);
   }
 
-  private build(stacks: { addresses: number[]; values: number[] }[], mapsText: string): Profile {
+  private build(mapsText: string): Profile {
     const maps = parseMaps(mapsText);
-    const builder = new ProfileBuilder(maps.mappings, 4);
-    for (const stack of stacks) builder.addSample(stack.addresses, true, stack.values);
     const comments =
       maps.ignoredLineCount > 0 ? [`${maps.ignoredLineCount} line(s) of MAPPED_LIBRARIES were not maps lines`] : [];
-    const profile = builder.build({
+    const profile = this.builder.build(
+      {
       format: "jemalloc-heap",
       sampleTypes: [ALLOC_OBJECTS, ALLOC_SPACE, INUSE_OBJECTS, INUSE_SPACE],
       defaultSampleType: INUSE_SPACE.type,
       periodType: SPACE_PERIOD,
       period: this.periodBytes,
       comments,
-      threads: [...this.threads.values()].sort((a, b) => a.id - b.id),
-    });
+        threads: [...this.threads.values()].sort((a, b) => a.id - b.id),
+      },
+      maps.mappings,
+    );
     if (!this.hasAccumulated) dropAllocatedValues(profile);
     labelAverageObjectSize(profile);
     return profile;

@@ -73,6 +73,7 @@ export function expectChar(line: string, index: number, char: string): number {
   return line[i] === char ? i + 1 : -1;
 }
 
+const scratch = { value: 0 };
 const COUNT_PAIRS_PATTERN = ["#", ":", "#", "[", "#", ":", "#", "]"] as const;
 
 /**
@@ -81,7 +82,7 @@ const COUNT_PAIRS_PATTERN = ["#", ":", "#", "[", "#", ":", "#", "]"] as const;
  * after "]" or -1.
  */
 export function scanCountPairs(line: string, index: number, out: number[]): number {
-  const scanned = { value: 0 };
+  const scanned = scratch;
   let i = index;
   let k = 0;
   for (const token of COUNT_PAIRS_PATTERN) {
@@ -94,12 +95,14 @@ export function scanCountPairs(line: string, index: number, out: number[]): numb
 
 /**
  * Scans whitespace-separated hex addresses ("0x" optional) from `index` to the end of the
- * line into `out` (cleared first). Returns false when a token is not a hex number.
+ * line into `out` (cleared first). Returns -1, or the index of the first token that is not
+ * a hex address.
  */
-export function scanAddresses(line: string, index: number, out: number[]): boolean {
+export function scanAddresses(line: string, index: number, out: number[]): number {
   out.length = 0;
   let i = skipSpaces(line, index);
   while (i < line.length) {
+    const tokenStart = i;
     if (line.charCodeAt(i) === ZERO && (line[i + 1] === "x" || line[i + 1] === "X")) i += 2;
     const first = i;
     let value = 0;
@@ -109,13 +112,20 @@ export function scanAddresses(line: string, index: number, out: number[]): boole
       value = value * 16 + digit;
       i++;
     }
-    if (i === first || i - first > MAX_HEX_DIGITS) return false;
     const c = line.charCodeAt(i);
-    if (i < line.length && c !== SPACE && c !== TAB) return false;
+    const endsToken = i === line.length || c === SPACE || c === TAB;
+    if (i === first || i - first > MAX_HEX_DIGITS || !endsToken) return tokenStart;
     out.push(value);
     i = skipSpaces(line, i);
   }
-  return true;
+  return -1;
+}
+
+/** The whitespace-delimited token starting at `index`. */
+export function tokenAt(line: string, index: number): string {
+  let end = index;
+  while (end < line.length && line.charCodeAt(end) !== SPACE && line.charCodeAt(end) !== TAB) end++;
+  return line.slice(index, end);
 }
 
 function hexDigit(c: number): number {
