@@ -1,0 +1,160 @@
+// The flags of `allocrun compare`, declared once (parser and help come from this table).
+// Flags come before the program; `--` or the first word that is not a flag starts it.
+import { usageError } from "../core/errors.js";
+import { parseDurationMs } from "../core/units.js";
+import { findClosestNames } from "../presets/index.js";
+
+export interface CompareOptions {
+  /** Raw -a values; parsed by parseVariantList. */
+  variantTexts: string[];
+  runs: number;
+  warmup: number;
+  baseline: string | undefined;
+  prepare: string | undefined;
+  input: string | undefined;
+  showOutput: boolean;
+  sampleIntervalMs: number;
+  outDir: string | undefined;
+  exportJson: string | undefined;
+  exportMarkdown: string | undefined;
+  exportCsv: string | undefined;
+  exportHtml: string | undefined;
+  breakdown: boolean;
+  minEffect: number;
+  quiet: boolean;
+  help: boolean;
+  command: string[];
+}
+
+interface OptionSpec {
+  names: string[];
+  value?: string;
+  description: string;
+  apply: (options: CompareOptions, value: string, flag: string) => void;
+}
+
+function parseCount(value: string, flag: string, minimum: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < minimum) throw usageError(`${flag} needs a whole number of at least ${minimum}, got "${value}"`);
+  return n;
+}
+
+/** "1%" or "0.01" → 0.01. */
+function parseFraction(value: string, flag: string): number {
+  const match = /^(\d+(?:\.\d+)?)(%?)$/.exec(value.trim());
+  const n = match ? Number(match[1]) / (match[2] ? 100 : 1) : NaN;
+  if (!(n >= 0 && n < 1)) throw usageError(`${flag} needs a fraction such as 1% or 0.01, got "${value}"`);
+  return n;
+}
+
+export const COMPARE_OPTION_SPECS: OptionSpec[] = [
+  {
+    names: ["-a", "--allocators"],
+    value: "LIST",
+    description: "variants to compare, comma-separated: ALLOCATOR[+KEY=VALUE|+PRESET...] (default: every installed one of glibc, jemalloc, tcmalloc, mimalloc)",
+    apply: (o, v) => o.variantTexts.push(v),
+  },
+  { names: ["--runs"], value: "N", description: "measured runs per variant (default 5)", apply: (o, v, f) => (o.runs = parseCount(v, f, 1)) },
+  { names: ["--warmup"], value: "N", description: "warm-up runs per variant, not counted (default 1)", apply: (o, v, f) => (o.warmup = parseCount(v, f, 0)) },
+  { names: ["--baseline"], value: "VARIANT", description: "variant the others are compared with (default glibc)", apply: (o, v) => (o.baseline = v) },
+  { names: ["--prepare"], value: "CMD", description: "shell command run before every run (e.g. to reset a cache)", apply: (o, v) => (o.prepare = v) },
+  { names: ["--input"], value: "FILE", description: "feed FILE to the program's standard input on every run", apply: (o, v) => (o.input = v) },
+  { names: ["--show-output"], description: "let the program's output through (discarded by default)", apply: (o) => (o.showOutput = true) },
+  {
+    names: ["--sample-interval"],
+    value: "MS",
+    description: "memory sampling interval (default 20ms)",
+    apply: (o, v, f) => {
+      const ms = parseDurationMs(v);
+      if (ms === undefined || ms < 1) throw usageError(`${f} needs a duration such as 20ms or 0.1s, got "${v}"`);
+      o.sampleIntervalMs = ms;
+    },
+  },
+  { names: ["-o", "--out"], value: "DIR", description: "compare folder (default ./allocrun-out/<time>-<program>-compare)", apply: (o, v) => (o.outDir = v) },
+  { names: ["--export-json"], value: "FILE", description: "write the results as JSON (documented keys)", apply: (o, v) => (o.exportJson = v) },
+  { names: ["--export-markdown"], value: "FILE", description: "write the report as Markdown", apply: (o, v) => (o.exportMarkdown = v) },
+  { names: ["--export-csv"], value: "FILE", description: "write one CSV row per variant and metric", apply: (o, v) => (o.exportCsv = v) },
+  { names: ["--export-html"], value: "FILE", description: "write a self-contained HTML report with charts", apply: (o, v) => (o.exportHtml = v) },
+  { names: ["--no-breakdown"], description: "skip the statistics run per variant (no 'where the memory went')", apply: (o) => (o.breakdown = false) },
+  { names: ["--min-effect"], value: "PCT", description: "smaller differences count as none (default 1%)", apply: (o, v, f) => (o.minEffect = parseFraction(v, f)) },
+  { names: ["-q", "--quiet"], description: "no progress bar or notes on stderr", apply: (o) => (o.quiet = true) },
+  { names: ["-h", "--help"], description: "show this help", apply: (o) => (o.help = true) },
+];
+
+const SPEC_BY_NAME = new Map(COMPARE_OPTION_SPECS.flatMap((spec) => spec.names.map((name) => [name, spec] as const)));
+
+export function defaultCompareOptions(): CompareOptions {
+  return {
+    variantTexts: [],
+    runs: 5,
+    warmup: 1,
+    baseline: undefined,
+    prepare: undefined,
+    input: undefined,
+    showOutput: false,
+    sampleIntervalMs: 20,
+    outDir: undefined,
+    exportJson: undefined,
+    exportMarkdown: undefined,
+    exportCsv: undefined,
+    exportHtml: undefined,
+    breakdown: true,
+    minEffect: 0.01,
+    quiet: false,
+    help: false,
+    command: [],
+  };
+}
+
+export function parseCompareArguments(args: readonly string[]): CompareOptions {
+  const options = defaultCompareOptions();
+  let index = 0;
+  while (index < args.length) {
+    const arg = args[index] as string;
+    if (arg === "--") {
+      index++;
+      break;
+    }
+    if (!arg.startsWith("-") || arg === "-") break;
+    const equals = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    const name = equals > 0 ? arg.slice(0, equals) : arg;
+    const spec = SPEC_BY_NAME.get(name);
+    if (!spec) {
+      const suggestion = findClosestNames(name, SPEC_BY_NAME.keys(), 1)[0];
+      throw usageError(`unknown option ${name} for compare`, suggestion ? `did you mean ${suggestion}? (see allocrun compare --help)` : "see allocrun compare --help");
+    }
+    let value = "";
+    if (spec.value) {
+      if (equals > 0) value = arg.slice(equals + 1);
+      else {
+        const next = args[index + 1];
+        if (next === undefined) throw usageError(`${name} needs a value (${spec.value})`);
+        value = next;
+        index++;
+      }
+    } else if (equals > 0) throw usageError(`${name} takes no value`);
+    spec.apply(options, value, name);
+    index++;
+  }
+  options.command = args.slice(index);
+  return options;
+}
+
+export function formatCompareHelp(): string {
+  const rows = COMPARE_OPTION_SPECS.map((spec) => [spec.names.join(", ") + (spec.value ? ` ${spec.value}` : ""), spec.description] as const);
+  const width = Math.max(...rows.map(([left]) => left.length));
+  return `usage: allocrun compare [options] [--] PROGRAM [ARGS...]
+
+Runs PROGRAM under several allocators (or tunings of one), interleaved, and tells which
+is smaller or faster for this workload, with a confidence interval and a significance
+test per metric. Every run keeps its own folder under the compare folder.
+
+Variants: -a glibc,glibc+arena_max=2,jemalloc+narenas=1+dirty_decay_ms=0,tcmalloc+aggressive_decommit=true
+  ALLOCATOR      glibc, jemalloc, tcmalloc, tcmalloc-minimal or mimalloc
+  +KEY=VALUE     an allocator option, as --conf KEY=VALUE
+  +NAME          a preset (as --preset NAME) or a short flag (stats, prof, ...)
+
+Options:
+${rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`).join("\n")}
+`;
+}

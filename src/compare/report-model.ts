@@ -1,0 +1,166 @@
+// The result of `allocrun compare`, exactly as written by --export-json. These types are
+// the schema; bump COMPARE_SCHEMA_VERSION on any incompatible change of these keys.
+//
+// {
+//   "schemaVersion": 1,
+//   "tool": { "name": "allocrun", "version": "0.1.0" },
+//   "command": ["./holes", "64"],        argv of the program as given
+//   "program": "/abs/path/holes",        the executable that ran
+//   "cwd", "startedAt" (ISO 8601), "compareFolder" (absolute; run folders are relative to it)
+//   "settings": { "runs", "warmup", "sampleIntervalMs", "prepare", "input", "alpha",
+//                 "minEffect", "statsRuns" },
+//   "baseline": "glibc",                 label of the baseline variant
+//   "metrics": ["peakRssBytes", "meanRssBytes", "wallSeconds", "userSeconds", "sysSeconds"],
+//   "results": [ {                       one per variant, in the order given
+//       "variant": "jemalloc+narenas=1", the label as typed
+//       "allocator": "jemalloc",         the base allocator
+//       "library": "/usr/lib/…/libjemalloc.so.2" | null (glibc),
+//       "presets": [...], "env": {...},  what allocrun applied and set for the program
+//       "runs": [ { "iteration", "folder", "ok", "exitCode", "signal", "failure",
+//                   "peakRssBytes", "peakRssMethod", "meanRssBytes",
+//                   "wallSeconds", "userSeconds", "sysSeconds" } ],   measured runs
+//       "warmupRuns": [ same shape ],    never used in the figures
+//       "failedRuns": 0,                 measured runs that exited non-zero or by a signal
+//       "peakRssBytes": { "n", "median", "min", "max",
+//                         "spread": { "iqr", "mad", "relativeMad" },
+//                         "ratio", "ci": { "low", "high", "level" } | null,
+//                         "pValue", "verdict" } | null,   null: no successful run
+//       "meanRssBytes", "wallSeconds", "userSeconds", "sysSeconds": same shape,
+//       "breakdown": { … } | null,       where peak memory went (see MemoryBreakdown)
+//       "notes": [...]
+//   } ],
+//   "pareto": ["tcmalloc", "glibc"],     variants no other beats on both peak RSS and wall time
+//   "recommendation": { "variant": "tcmalloc" | null, "text": "…" },
+//   "notes": [...]
+// }
+//
+// Verdicts: "better" / "worse" (lower is better for every metric), "no-significant-difference",
+// "insufficient-data" (no successful runs on a side), "baseline" (the baseline itself:
+// ratio 1, no ci, no pValue). ratio = variant median / baseline median; ci = exact
+// Hodges–Lehmann interval of that ratio at `level` (see statistics.ts).
+
+import type { RatioInterval, Spread, Verdict } from "./statistics.js";
+
+export const COMPARE_SCHEMA_VERSION = 1;
+
+export const METRICS = [
+  { key: "peakRssBytes", title: "peak RSS", unit: "bytes" },
+  { key: "meanRssBytes", title: "mean RSS", unit: "bytes" },
+  { key: "wallSeconds", title: "wall", unit: "seconds" },
+  { key: "userSeconds", title: "user", unit: "seconds" },
+  { key: "sysSeconds", title: "sys", unit: "seconds" },
+] as const;
+
+export type MetricKey = (typeof METRICS)[number]["key"];
+export type MetricUnit = (typeof METRICS)[number]["unit"];
+
+export interface RunRecord {
+  /** 1-based within its variant and phase. */
+  iteration: number;
+  /** Run folder, relative to the compare folder. */
+  folder: string;
+  ok: boolean;
+  exitCode: number | null;
+  signal: string | null;
+  /** Why the run does not count ("exit status 1", "killed by SIGSEGV"); null when ok. */
+  failure: string | null;
+  peakRssBytes: number;
+  peakRssMethod: string;
+  meanRssBytes: number | null;
+  wallSeconds: number;
+  userSeconds: number;
+  sysSeconds: number;
+}
+
+export interface MetricResult {
+  n: number;
+  median: number;
+  min: number;
+  max: number;
+  spread: Spread;
+  ratio: number | null;
+  ci: RatioInterval | null;
+  pValue: number | null;
+  verdict: Verdict | "baseline";
+}
+
+/**
+ * Where the peak went, from one statistics run of the variant. `peakRssBytes` is the
+ * variant's median peak RSS over the measured runs, so the split matches the table.
+ * live heap + overhead = what the allocator holds; + rest = peak RSS. When the allocator
+ * cannot tell what it holds (glibc via libmemusage), overhead and rest stay together in
+ * `unattributedBytes`.
+ */
+export interface MemoryBreakdown {
+  source: "jemalloc stats_print" | "tcmalloc MALLOCSTATS" | "mimalloc show_stats" | "glibc libmemusage";
+  /** "exit": the allocator's figures at exit (jemalloc, tcmalloc); "peak": highest values during the run. */
+  moment: "exit" | "peak";
+  /** Folder of the statistics run, relative to the compare folder; its stderr.log holds the raw report. */
+  statsFolder: string;
+  peakRssBytes: number;
+  /** Bytes the program had allocated (jemalloc: allocated; tcmalloc: in use by application; libmemusage: heap peak). */
+  liveHeapBytes: number | null;
+  /** Resident memory the allocator holds, live heap included (jemalloc: resident; tcmalloc: actual memory used). */
+  allocatorHeldBytes: number | null;
+  /** allocatorHeld − liveHeap: free lists, partly used pages, metadata, dirty pages not yet returned. */
+  overheadBytes: number | null;
+  /** peakRss − allocatorHeld: code, libraries, stacks, memory not from malloc. */
+  restBytes: number | null;
+  /** peakRss − liveHeap when the allocator's own share is unknown. */
+  unattributedBytes: number | null;
+  /** The raw figures used, by their allocator's names. */
+  figures: Record<string, number>;
+  note: string | null;
+}
+
+export interface VariantResult {
+  variant: string;
+  allocator: string;
+  library: string | null;
+  presets: string[];
+  env: Record<string, string>;
+  runs: RunRecord[];
+  warmupRuns: RunRecord[];
+  failedRuns: number;
+  peakRssBytes: MetricResult | null;
+  meanRssBytes: MetricResult | null;
+  wallSeconds: MetricResult | null;
+  userSeconds: MetricResult | null;
+  sysSeconds: MetricResult | null;
+  breakdown: MemoryBreakdown | null;
+  notes: string[];
+}
+
+export interface CompareSettings {
+  runs: number;
+  warmup: number;
+  sampleIntervalMs: number;
+  prepare: string | null;
+  input: string | null;
+  alpha: number;
+  minEffect: number;
+  statsRuns: boolean;
+}
+
+export interface CompareReport {
+  schemaVersion: number;
+  tool: { name: "allocrun"; version: string };
+  command: string[];
+  program: string;
+  cwd: string;
+  startedAt: string;
+  compareFolder: string;
+  settings: CompareSettings;
+  baseline: string;
+  metrics: MetricKey[];
+  results: VariantResult[];
+  pareto: string[];
+  recommendation: { variant: string | null; text: string };
+  notes: string[];
+}
+
+/** A memory timeline for charts: the median run's samples (kept out of the JSON; it lives in the run folder). */
+export interface TimelinePoint {
+  tMs: number;
+  rssBytes: number;
+}
