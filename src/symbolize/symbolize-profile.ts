@@ -72,12 +72,19 @@ function backendName(object: ObjectFile, tool: LineTool | undefined): string {
   return `${object.symbolKey}.${dwarf}${object.meta.debugFile !== undefined ? "+dbg" : ""}`;
 }
 
+/** Symbolizes one profile; use createSymbolizer to share opened objects across several. */
 export async function symbolizeProfile(profile: Profile, options: SymbolizeOptions): Promise<SymbolizedProfile> {
+  return createSymbolizer(options).symbolize(profile);
+}
+
+export interface Symbolizer {
+  symbolize(profile: Profile): Promise<SymbolizedProfile>;
+}
+
+/** A symbolizer that opens each object once, for a profile and its base or a whole series. */
+export function createSymbolizer(options: SymbolizeOptions): Symbolizer {
   const cache = new SymbolCache(options.cacheDirectory);
   const tool = chooseLineTool(options.lineTool ?? "auto", options.searchPath);
-  const objectPaths = resolveObjectPaths(profile.mappings, options);
-  const mappings = new Map(profile.mappings.map((mapping) => [mapping.id, mapping]));
-
   const objects = new Map<string, ObjectFile | UnsymbolizedReason>();
   const openObject = (path: string): ObjectFile | UnsymbolizedReason => {
     let object = objects.get(path);
@@ -92,6 +99,18 @@ export async function symbolizeProfile(profile: Profile, options: SymbolizeOptio
     }
     return object;
   };
+  return { symbolize: (profile) => symbolizeWith(profile, options, cache, tool, openObject) };
+}
+
+async function symbolizeWith(
+  profile: Profile,
+  options: SymbolizeOptions,
+  cache: SymbolCache,
+  tool: LineTool | undefined,
+  openObject: (path: string) => ObjectFile | UnsymbolizedReason,
+): Promise<SymbolizedProfile> {
+  const objectPaths = resolveObjectPaths(profile.mappings, options);
+  const mappings = new Map(profile.mappings.map((mapping) => [mapping.id, mapping]));
 
   const lookups = new Map<number, Lookup>();
   const failedObjects = new Map<string, { reason: UnsymbolizedReason; addresses: Set<number> }>();

@@ -1,0 +1,54 @@
+// The automatic analysis at the end of `allocrun run` with a profiling preset: the top
+// allocation sites (or CPU functions) on stderr, and analysis.json, analysis.txt and
+// flame.svg written beside the profiles. Files that already exist are never replaced.
+// Loaded lazily after the program exited; node: builtins and our own modules only.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildAnalysisJson, renderJson } from "../report/json-report.js";
+import { renderFlameGraphSvg } from "../report/flame-svg.js";
+import { renderTextReport } from "../report/text-report.js";
+import { defaultCacheDirectory } from "../symbolize/cache-directory.js";
+import { analyzeProfile } from "./analysis.js";
+import { loadPreparedProfiles } from "./load-profile.js";
+import { findRunFolderProfiles } from "./run-folder-profiles.js";
+import { chooseSampleType } from "./sample-type.js";
+
+/** Rows kept in analysis.json: more than the terminal shows, for later tooling. */
+const JSON_ROWS = 50;
+
+export interface AfterRunOptions {
+  top: number;
+  quiet: boolean;
+}
+
+/** Writes `content` to `path` unless a file is already there; returns whether it wrote. */
+function writeIfAbsent(path: string, content: string): boolean {
+  try {
+    writeFileSync(path, content, { flag: "wx" });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  }
+}
+
+export async function analyzeRunFolderAfterRun(runDir: string, options: AfterRunOptions): Promise<void> {
+  const run = findRunFolderProfiles(runDir);
+  const finalProfile = run.series[run.series.length - 1] as string;
+  const [current] = await loadPreparedProfiles([finalProfile], {
+    searchPath: process.env.PATH ?? "",
+    cacheDirectory: defaultCacheDirectory(process.env),
+    candidates: run.program ? [run.program] : [],
+  });
+  if (current === undefined) return;
+  const analysis = analyzeProfile(current, chooseSampleType(current.profile, {}));
+  const text = renderTextReport(analysis, { top: options.top, style: "terminal" });
+  const written = [
+    writeIfAbsent(join(runDir, "analysis.json"), renderJson(buildAnalysisJson(analysis, Math.max(JSON_ROWS, options.top)))) ? "analysis.json" : undefined,
+    writeIfAbsent(join(runDir, "analysis.txt"), text) ? "analysis.txt" : undefined,
+    writeIfAbsent(join(runDir, "flame.svg"), renderFlameGraphSvg(analysis)) ? "flame.svg" : undefined,
+  ].filter((name): name is string => name !== undefined);
+  if (options.quiet) return;
+  process.stderr.write(`\n${renderTextReport(analysis, { top: options.top, style: "terminal", withCumTable: false })}`);
+  if (written.length > 0) process.stderr.write(`allocrun: wrote ${written.join(", ")} in ${runDir}\n`);
+}

@@ -1,0 +1,93 @@
+// The result every report renders: one profile (optionally against a base) reduced to the
+// chosen sample type, its stacks, the per-function table, and the objects that lacked
+// symbols. Pure: takes symbolized profiles, returns data.
+import type { Profile, ProfileFormat, ValueType } from "../profile/model.js";
+import type { UnsymbolizedObject } from "../symbolize/unsymbolized-hints.js";
+import { diffProfiles, type ProfileDiff } from "./diff.js";
+import { computeFunctionTable, type FunctionRow } from "./function-table.js";
+import { rankGrowth, type GrowthRow } from "./growth.js";
+import { extractStacks, type StackProfile } from "./stacks.js";
+
+/** A symbolized profile with allocator frames dropped, and where it came from. */
+export interface PreparedProfile {
+  source: string;
+  profile: Profile;
+  unsymbolizedObjects: UnsymbolizedObject[];
+}
+
+export interface Analysis {
+  source: string;
+  format: ProfileFormat;
+  sampleType: ValueType;
+  total: number;
+  stacks: StackProfile;
+  /** Every function, largest flat first. */
+  rows: FunctionRow[];
+  /** Only objects whose unnamed frames appear in the analysed stacks. */
+  unsymbolizedObjects: UnsymbolizedObject[];
+  base?: { source: string; stacks: StackProfile; diff: ProfileDiff };
+}
+
+export interface GrowthAnalysis {
+  sources: string[];
+  format: ProfileFormat;
+  sampleType: ValueType;
+  /** Total of each dump. */
+  totals: number[];
+  rows: GrowthRow[];
+  unsymbolizedObjects: UnsymbolizedObject[];
+}
+
+export function analyzeProfile(prepared: PreparedProfile, sampleType: string, base?: PreparedProfile): Analysis {
+  const stacks = extractStacks(prepared.profile, sampleType);
+  const analysis: Analysis = {
+    source: prepared.source,
+    format: prepared.profile.format,
+    sampleType: stacks.sampleType,
+    total: stacks.total,
+    stacks,
+    rows: computeFunctionTable(stacks),
+    unsymbolizedObjects: objectsSeenIn([stacks], prepared.unsymbolizedObjects),
+  };
+  if (base !== undefined) {
+    const baseStacks = extractStacks(base.profile, sampleType);
+    analysis.base = { source: base.source, stacks: baseStacks, diff: diffProfiles(stacks, baseStacks) };
+    analysis.unsymbolizedObjects = mergeObjects(analysis.unsymbolizedObjects, objectsSeenIn([baseStacks], base.unsymbolizedObjects));
+  }
+  return analysis;
+}
+
+/** Growth across dumps given in time order; `xs` (e.g. seconds) defaults to the dump index. */
+export function analyzeGrowth(series: readonly PreparedProfile[], sampleType: string, xs?: readonly number[]): GrowthAnalysis {
+  const stacks = series.map((prepared) => extractStacks(prepared.profile, sampleType));
+  const first = series[0] as PreparedProfile;
+  let unsymbolized: UnsymbolizedObject[] = [];
+  series.forEach((prepared, index) => {
+    unsymbolized = mergeObjects(unsymbolized, objectsSeenIn([stacks[index] as StackProfile], prepared.unsymbolizedObjects));
+  });
+  return {
+    sources: series.map((prepared) => prepared.source),
+    format: first.profile.format,
+    sampleType: (stacks[0] as StackProfile).sampleType,
+    totals: stacks.map((profile) => profile.total),
+    rows: rankGrowth(stacks, xs),
+    unsymbolizedObjects: unsymbolized,
+  };
+}
+
+function objectsSeenIn(profiles: StackProfile[], objects: UnsymbolizedObject[]): UnsymbolizedObject[] {
+  const unnamed = new Set<string>();
+  for (const profile of profiles) {
+    for (const stack of profile.stacks) for (const frame of stack.frames) if (frame.fn.name.startsWith(`${frame.fn.object}+0x`)) unnamed.add(frame.fn.object);
+  }
+  return objects.filter((object) => unnamed.has(object.path.slice(object.path.lastIndexOf("/") + 1)));
+}
+
+function mergeObjects(a: UnsymbolizedObject[], b: UnsymbolizedObject[]): UnsymbolizedObject[] {
+  const byPath = new Map(a.map((object) => [object.path, object]));
+  for (const object of b) {
+    const known = byPath.get(object.path);
+    byPath.set(object.path, known === undefined ? object : { ...known, addresses: Math.max(known.addresses, object.addresses) });
+  }
+  return [...byPath.values()].sort((x, y) => (x.path < y.path ? -1 : 1));
+}

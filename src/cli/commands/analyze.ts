@@ -1,0 +1,233 @@
+// `allocrun analyze RUN-DIR|PROFILE...`: symbolize and report heap or CPU profiles —
+// top functions, a diff against --base, growth across dumps, flame graphs, pprof, dot.
+// Data goes to stdout (or -o FILE); messages and progress go to stderr.
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { analyzeGrowth, analyzeProfile } from "../../analysis/analysis.js";
+import { loadPreparedProfiles } from "../../analysis/load-profile.js";
+import { findRunFolderProfiles } from "../../analysis/run-folder-profiles.js";
+import { chooseSampleType } from "../../analysis/sample-type.js";
+import { writeFileAtomic } from "../../core/atomic-write.js";
+import { inputError, usageError } from "../../core/errors.js";
+import { ExitCode } from "../../core/exit-codes.js";
+import { findClosestNames } from "../../presets/closest-names.js";
+import { renderWithGraphviz, type GraphvizFormat } from "../../report/graphviz.js";
+import { isBinaryFormat, OUTPUT_FORMATS, renderAnalysis, renderGrowth, type OutputFormat } from "../../report/render.js";
+import { defaultCacheDirectory } from "../../symbolize/cache-directory.js";
+import type { LineToolChoice, SymbolizeOptions } from "../../symbolize/symbolize-profile.js";
+
+export const ANALYZE_HELP = `Usage: allocrun analyze RUN-DIR|PROFILE [PROFILE...] [options]
+
+Symbolizes heap profiles (jemalloc heap_v2, gperftools) and CPU profiles (gperftools)
+natively and reports where memory or time went.
+
+  RUN-DIR               a folder written by \`allocrun run\`: its last profile is analysed
+  --base OLD            show NEW − OLD per function (what grew, what shrank)
+  --growth              rank allocation sites by steady growth across a series of dumps
+                        (the run folder's dumps, or the PROFILEs given, oldest first)
+  --format FORMAT       text (default), json, collapsed, svg, pprof, dot, markdown, csv
+  -o, --output FILE     write there instead of stdout; the format follows the extension
+                        when --format is not given (.svg .json .pb.gz .dot .folded .md .csv);
+                        --format dot with -o x.svg/x.pdf renders with Graphviz
+  --top N               rows per table (default 10)
+  --inuse | --alloc     live memory (default) or everything allocated (jemalloc: prof_accum)
+  --objects             count objects (CPU: samples) instead of bytes (CPU: time)
+  --binary PATH         the program's binary, when it moved or the profile came from elsewhere
+  --symbolizer TOOL     auto (default), addr2line, llvm-symbolizer, none (symbol tables only)
+  --no-cache            do not read or write the symbol cache ($XDG_CACHE_HOME/allocrun)
+  -h, --help            this help
+`;
+
+interface AnalyzeOptions {
+  targets: string[];
+  base: string | undefined;
+  growth: boolean;
+  format: OutputFormat;
+  output: string | undefined;
+  top: number;
+  inuse: boolean;
+  alloc: boolean;
+  objects: boolean;
+  binary: string | undefined;
+  symbolizer: LineToolChoice;
+  cache: boolean;
+  help: boolean;
+}
+
+const EXTENSION_FORMATS: [RegExp, OutputFormat][] = [
+  [/\.svg$/i, "svg"],
+  [/\.json$/i, "json"],
+  [/\.(pb|pb\.gz|pprof)$/i, "pprof"],
+  [/\.(dot|gv)$/i, "dot"],
+  [/\.(folded|collapsed)$/i, "collapsed"],
+  [/\.md$/i, "markdown"],
+  [/\.csv$/i, "csv"],
+];
+
+const PARSE_OPTIONS = {
+  base: { type: "string" },
+  growth: { type: "boolean" },
+  format: { type: "string" },
+  output: { type: "string", short: "o" },
+  top: { type: "string" },
+  inuse: { type: "boolean" },
+  alloc: { type: "boolean" },
+  objects: { type: "boolean" },
+  binary: { type: "string" },
+  symbolizer: { type: "string" },
+  "no-cache": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+function unknownOptionError(message: string): Error {
+  const flag = /'(-{1,2}[^']+)'/.exec(message)?.[1] ?? "";
+  const close = findClosestNames(flag.replace(/^-+/, "").split("=")[0] ?? "", Object.keys(PARSE_OPTIONS), 1);
+  return usageError(`analyze: ${message.split(".")[0]}`, close.length > 0 ? `did you mean --${close[0]}? (allocrun analyze --help)` : "see allocrun analyze --help");
+}
+
+export function parseAnalyzeArguments(args: string[]): AnalyzeOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: PARSE_OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw unknownOptionError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const top = values.top === undefined ? 10 : Number(values.top);
+  if (!Number.isInteger(top) || top < 1) throw usageError(`--top needs a positive whole number, not "${values.top}"`, "e.g. --top 20");
+  const format = chooseFormat(values.format, values.output);
+  const symbolizer = (values.symbolizer ?? "auto") as LineToolChoice;
+  if (!["auto", "addr2line", "llvm-symbolizer", "none"].includes(symbolizer)) {
+    throw usageError(`unknown --symbolizer "${values.symbolizer}"`, "choose auto, addr2line, llvm-symbolizer or none");
+  }
+  return {
+    targets: positionals,
+    base: values.base,
+    growth: values.growth ?? false,
+    format,
+    output: values.output,
+    top,
+    inuse: values.inuse ?? false,
+    alloc: values.alloc ?? false,
+    objects: values.objects ?? false,
+    binary: values.binary,
+    symbolizer,
+    cache: !(values["no-cache"] ?? false),
+    help: values.help ?? false,
+  };
+}
+
+function chooseFormat(requested: string | undefined, output: string | undefined): OutputFormat {
+  if (requested !== undefined) {
+    if ((OUTPUT_FORMATS as readonly string[]).includes(requested)) return requested as OutputFormat;
+    const close = findClosestNames(requested, OUTPUT_FORMATS, 1);
+    throw usageError(`unknown --format "${requested}"`, close.length > 0 ? `did you mean ${close[0]}? (one of ${OUTPUT_FORMATS.join(", ")})` : `one of ${OUTPUT_FORMATS.join(", ")}`);
+  }
+  if (output !== undefined) for (const [pattern, format] of EXTENSION_FORMATS) if (pattern.test(output)) return format;
+  return "text";
+}
+
+interface Targets {
+  /** Profiles to analyse, oldest first; the last is "the" profile. */
+  profiles: string[];
+  /** Files offered for mappings whose path is gone (the run's recorded program). */
+  candidates: string[];
+  notes: string[];
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    throw inputError(`${path} does not exist`, "pass a run folder (allocrun-out/...) or a profile file");
+  }
+}
+
+function resolveTargets(options: AnalyzeOptions): Targets {
+  if (options.targets.length === 0) throw usageError("analyze needs a run folder or a profile", "allocrun analyze allocrun-out/<run> (or a .heap / .prof file)");
+  const [first] = options.targets;
+  if (options.targets.length === 1 && isDirectory(first as string)) {
+    const run = findRunFolderProfiles(resolve(first as string));
+    const notes = run.others.length > 0 ? [`also in the run folder, not analysed: ${run.others.map((path) => path.slice(run.runDir.length + 1)).join(", ")}`] : [];
+    return { profiles: run.series, candidates: run.program ? [run.program] : [], notes };
+  }
+  for (const target of options.targets) {
+    if (isDirectory(target)) throw usageError(`${target} is a folder; give either one run folder or profile files`, "allocrun analyze RUN-DIR, or allocrun analyze A.heap B.heap --growth");
+  }
+  if (options.targets.length > 1 && !options.growth) {
+    throw usageError(`analyze takes one profile (got ${options.targets.length})`, "compare two with --base OLD NEW, or rank a series with --growth");
+  }
+  return { profiles: options.targets, candidates: [], notes: [] };
+}
+
+function progressReporter(): (message: string) => void {
+  if (!process.stderr.isTTY) return () => undefined;
+  return (message) => process.stderr.write(`\r\x1b[2Kallocrun: ${message}…`);
+}
+
+function clearProgress(): void {
+  if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K");
+}
+
+function writeOutput(content: string | Buffer, options: AnalyzeOptions): void {
+  if (options.output === undefined) {
+    if (isBinaryFormat(options.format) && process.stdout.isTTY) {
+      throw usageError(`--format ${options.format} is binary and stdout is a terminal`, `write it to a file: -o profile.pb.gz`);
+    }
+    process.stdout.write(content);
+    return;
+  }
+  let bytes = content;
+  const rendered = /\.(svg|pdf|png)$/i.exec(options.output);
+  if (options.format === "dot" && rendered) bytes = renderWithGraphviz(String(content), (rendered[1] as string).toLowerCase() as GraphvizFormat);
+  try {
+    writeFileAtomic(resolve(options.output), bytes);
+  } catch (error) {
+    throw inputError(`cannot write ${options.output} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, "check that the folder exists and is writable", error);
+  }
+  process.stderr.write(`allocrun: wrote ${options.output}\n`);
+}
+
+export default async function analyze(args: string[]): Promise<number> {
+  const options = parseAnalyzeArguments(args);
+  if (options.help) {
+    process.stdout.write(ANALYZE_HELP);
+    return ExitCode.ok;
+  }
+  if (options.growth && options.base !== undefined) throw usageError("--growth and --base exclude each other", "--base compares two dumps, --growth ranks a whole series");
+  const targets = resolveTargets(options);
+  const symbolizeOptions: SymbolizeOptions = {
+    searchPath: process.env.PATH ?? "",
+    cacheDirectory: options.cache ? defaultCacheDirectory(process.env) : undefined,
+    binary: options.binary === undefined ? undefined : resolve(options.binary),
+    candidates: targets.candidates,
+    lineTool: options.symbolizer,
+  };
+  if (options.binary !== undefined && isDirectory(options.binary)) throw usageError(`--binary ${options.binary} is a folder`, "pass the program's executable file");
+  const progress = progressReporter();
+  for (const note of targets.notes) process.stderr.write(`allocrun: ${note}\n`);
+
+  if (options.growth) {
+    if (targets.profiles.length < 2) throw usageError(`--growth needs a series of at least 2 dumps (found ${targets.profiles.length})`, "dump periodically: jemalloc lg_prof_interval, tcmalloc HEAP_PROFILE_ALLOCATION_INTERVAL");
+    const series = await loadPreparedProfiles(targets.profiles, symbolizeOptions, progress);
+    clearProgress();
+    const [first] = series;
+    if (first === undefined) throw inputError("no profile to analyse", "pass profile files");
+    const sampleType = chooseSampleType(first.profile, options);
+    writeOutput(renderGrowth(options.format, analyzeGrowth(series, sampleType), options.top), options);
+    return ExitCode.ok;
+  }
+
+  const paths = options.base === undefined ? [targets.profiles[targets.profiles.length - 1] as string] : [targets.profiles[targets.profiles.length - 1] as string, options.base];
+  const [current, base] = await loadPreparedProfiles(paths, symbolizeOptions, progress);
+  clearProgress();
+  if (current === undefined) throw inputError("no profile to analyse", "pass a profile file");
+  if (base !== undefined && base.profile.format !== current.profile.format) {
+    throw usageError(`--base is a ${base.profile.format} profile but ${current.source} is ${current.profile.format}`, "compare two dumps of the same kind");
+  }
+  const sampleType = chooseSampleType(current.profile, options);
+  const analysis = analyzeProfile(current, sampleType, base);
+  writeOutput(renderAnalysis(options.format, { analysis, current, base, top: options.top }), options);
+  return ExitCode.ok;
+}

@@ -1,0 +1,119 @@
+// `--format pprof`: the analysed profile as gzipped profile.proto for `go tool pprof`,
+// Pyroscope or speedscope (profile-formats.md §4). Symbolized locations, allocator frames
+// already dropped, every sample type of the source, values rounded so that each type's
+// total stays exact. With a base profile the base samples are added negated — what
+// `pprof -diff_base` does — so totals and every view show NEW − OLD.
+import { gzipSync } from "node:zlib";
+import { Function as PprofFunction, Label, Line, Location, Mapping, Profile as PprofProfile, Sample, StringTable, ValueType } from "pprof-format";
+import type { PreparedProfile } from "../analysis/analysis.js";
+import type { Profile } from "../profile/model.js";
+import { roundPreservingSum } from "./values.js";
+
+export interface PprofExportOptions {
+  /** Sample type pprof shows by default. */
+  defaultSampleType: string;
+  base?: PreparedProfile;
+}
+
+class PprofWriter {
+  readonly strings = new StringTable();
+  readonly mappings: Mapping[] = [];
+  readonly locations: Location[] = [];
+  readonly functions: PprofFunction[] = [];
+  readonly samples: Sample[] = [];
+
+  /**
+   * Adds one profile's tables (ids shifted past what is there) and its samples times
+   * `sign`, with values in the order of `types` (0 where the profile lacks a type).
+   */
+  add(profile: Profile, sign: 1 | -1, types: readonly string[]): void {
+    const mappingBase = this.mappings.length;
+    const locationBase = this.locations.length;
+    const functionBase = this.functions.length;
+    const mappingIds = new Map<number, number>();
+    profile.mappings.forEach((mapping, index) => {
+      mappingIds.set(mapping.id, mappingBase + index + 1);
+      this.mappings.push(
+        new Mapping({
+          id: mappingBase + index + 1,
+          memoryStart: mapping.start,
+          memoryLimit: mapping.limit,
+          fileOffset: mapping.offset,
+          filename: this.strings.dedup(mapping.file),
+          buildId: this.strings.dedup(mapping.buildId ?? ""),
+          hasFunctions: profile.functions.length > 0,
+          hasFilenames: profile.functions.some((fn) => fn.filename !== ""),
+          hasLineNumbers: profile.functions.some((fn) => fn.filename !== ""),
+          hasInlineFrames: profile.locations.some((location) => location.lines.length > 1),
+        }),
+      );
+    });
+    const functionIds = new Map<number, number>();
+    profile.functions.forEach((fn, index) => {
+      functionIds.set(fn.id, functionBase + index + 1);
+      this.functions.push(
+        new PprofFunction({
+          id: functionBase + index + 1,
+          name: this.strings.dedup(fn.name),
+          systemName: this.strings.dedup(fn.systemName),
+          filename: this.strings.dedup(fn.filename),
+        }),
+      );
+    });
+    const locationIds = new Map<number, number>();
+    profile.locations.forEach((location, index) => {
+      locationIds.set(location.id, locationBase + index + 1);
+      this.locations.push(
+        new Location({
+          id: locationBase + index + 1,
+          mappingId: mappingIds.get(location.mappingId) ?? 0,
+          // pprof's convention: return addresses already adjusted to the call instruction.
+          address: location.isReturnAddress && location.address > 0 ? location.address - 1 : location.address,
+          line: location.lines.map((line) => new Line({ functionId: functionIds.get(line.functionId) ?? 0, line: line.line })),
+        }),
+      );
+    });
+    const columns = types.map((type) => {
+      const column = profile.sampleTypes.findIndex((candidate) => candidate.type === type);
+      return roundPreservingSum(profile.samples.map((sample) => (column === -1 ? 0 : (sample.values[column] ?? 0)) * sign));
+    });
+    profile.samples.forEach((sample, row) => {
+      const labels: Label[] = [];
+      for (const [key, num] of Object.entries(sample.numLabels ?? {})) labels.push(new Label({ key: this.strings.dedup(key), num: Math.round(num) }));
+      for (const [key, str] of Object.entries(sample.labels ?? {})) labels.push(new Label({ key: this.strings.dedup(key), str: this.strings.dedup(str) }));
+      this.samples.push(
+        new Sample({
+          locationId: sample.locationIds.map((id) => locationIds.get(id) ?? 0),
+          value: columns.map((column) => column[row] as number),
+          label: labels,
+        }),
+      );
+    });
+  }
+}
+
+/** Gzipped profile.proto bytes. */
+export function encodePprof(prepared: PreparedProfile, options: PprofExportOptions): Buffer {
+  const { profile } = prepared;
+  const writer = new PprofWriter();
+  const valueType = (type: { type: string; unit: string }) => new ValueType({ type: writer.strings.dedup(type.type), unit: writer.strings.dedup(type.unit) });
+  const sampleType = profile.sampleTypes.map(valueType);
+  const types = profile.sampleTypes.map((type) => type.type);
+  writer.add(profile, 1, types);
+  if (options.base !== undefined) writer.add(options.base.profile, -1, types);
+  const comments = [...profile.comments, `allocrun: ${profile.format} profile ${prepared.source}${options.base ? ` minus ${options.base.source}` : ""}`];
+  const encoded = new PprofProfile({
+    sampleType,
+    sample: writer.samples,
+    mapping: writer.mappings,
+    location: writer.locations,
+    function: writer.functions,
+    stringTable: writer.strings,
+    periodType: profile.periodType ? valueType(profile.periodType) : undefined,
+    period: Math.round(profile.period),
+    durationNanos: profile.durationNanos ?? 0,
+    comment: comments.map((text) => writer.strings.dedup(text)),
+    defaultSampleType: writer.strings.dedup(options.defaultSampleType),
+  }).encode();
+  return gzipSync(encoded);
+}
