@@ -56,7 +56,7 @@ const SOURCES: Record<DeterministicSourceId, DeterministicSource> = {
   },
   "jemalloc-exact-profile": {
     id: "jemalloc-exact-profile",
-    description: "jemalloc heap profile, every allocation (lg_prof_sample:0)",
+    description: "jemalloc heap profile of every allocation (lg_prof_sample:0)",
     metrics: ["alloc_count", "alloc_bytes", "live_at_exit"],
     sizes: "usable",
     steps: () => [
@@ -69,7 +69,7 @@ const SOURCES: Record<DeterministicSourceId, DeterministicSource> = {
   },
   "gperftools-heap-profiler": {
     id: "gperftools-heap-profiler",
-    description: "gperftools heap profiler, every allocation",
+    description: "gperftools heap profiler (every allocation)",
     metrics: ["alloc_count", "alloc_bytes", "live_at_exit"],
     sizes: "requested",
     steps: () => [

@@ -16,7 +16,7 @@ import { parseAllocatorStats } from "../stats/index.js";
 import type { HostDescription, MeasuredMetrics } from "./baseline.js";
 import { extractDeterministicMetrics, type DeterministicSource, type InstrumentedEvidence } from "./deterministic-sources.js";
 import { openMemusageTraceTap } from "./memusage-trace-tap.js";
-import type { MetricName } from "./metrics.js";
+import { METRICS, type MetricName } from "./metrics.js";
 import { summarizeSamples } from "./sample-summary.js";
 
 export interface MeasureRequest {
@@ -92,7 +92,8 @@ async function measureExactly(request: MeasureRequest, source: DeterministicSour
   }
   result.warnings.push(...extracted.problems);
   for (const [metric, value] of Object.entries(extracted.values) as Array<[MetricName, number]>) {
-    result.metrics[metric] = { ...summarizeSamples([value]), source: `${source.description} (${source.sizes} sizes)` };
+    const sizes = METRICS[metric].unit === "bytes" ? `, ${source.sizes} sizes` : "";
+    result.metrics[metric] = { ...summarizeSamples([value]), source: `${source.description}${sizes}` };
   }
 }
 
@@ -160,14 +161,29 @@ async function runOnce(request: MeasureRequest, steps: CompositionStep[], runDir
   return executed;
 }
 
+/** Where allocator reports start in a stderr capture; the program's own words come before. */
+const REPORT_MARKERS = ["Memory usage summary:", "MALLOC:", "___ Begin jemalloc statistics", '{"jemalloc":'];
+
+/** The program's last line on stderr, without what the instrumentation appended at exit. */
 function lastLine(path: string): string {
+  let text: string;
   try {
-    const lines = readFileSync(path, "utf8").trimEnd().split("\n");
-    const last = lines[lines.length - 1];
-    return last ? ` (last line: ${last.slice(0, 160)})` : "";
+    text = withoutColourCodes(readFileSync(path, "utf8"));
   } catch {
     return "";
   }
+  const cut = Math.min(...REPORT_MARKERS.map((marker) => text.indexOf(marker)).filter((at) => at >= 0), text.length);
+  const lines = text.slice(0, cut).trimEnd().split("\n");
+  const last = lines[lines.length - 1];
+  return last ? ` (last line: ${last.slice(0, 160)})` : "";
+}
+
+/** Drops ESC [ ... m sequences (libmemusage colours its summary even into files). */
+function withoutColourCodes(text: string): string {
+  return text
+    .split("\u001b[")
+    .map((piece, index) => (index === 0 ? piece : piece.slice(piece.search(/[^0-9;]/) + 1)))
+    .join("");
 }
 
 function createRunDir(outDir: string, name: string): string {

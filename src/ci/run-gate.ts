@@ -20,7 +20,7 @@ import { chooseDefaultMetrics, isDeterministic, METRIC_NAMES, NOISY_METRICS, typ
 import { renderBaselineText } from "./render-baseline.js";
 import { renderGateMarkdown, renderGateText, type GateContext } from "./render-gate.js";
 import { renderGateJunit } from "./render-junit.js";
-import { buildVerdictReport } from "./verdict-report.js";
+import { buildVerdictReport, type VerdictReport } from "./verdict-report.js";
 
 export interface GateRequest {
   /** The program and its arguments. */
@@ -184,7 +184,19 @@ function judge(request: GateRequest, plan: GatePlan, measurement: ProgramMeasure
   }
   const exitCode = result.verdict === "regression" ? ExitCode.verdictFailed : ExitCode.ok;
   const context = describeGate(request, plan, measurement);
-  writeReports(request, result, context, measurement, outDir, warnings, exitCode, streams);
+  const report = buildVerdictReport({
+    toolVersion: TOOL_VERSION,
+    result,
+    exitCode,
+    measured: measurement.metrics,
+    command: request.command,
+    allocator: { name: plan.allocator, library: measurement.allocatorLibrary },
+    baselineFile: context.baselineFile,
+    outDir,
+    warnings,
+    files: ["summary.md", "verdict.json"],
+  });
+  writeReports(request, { result, context, report }, streams);
   return exitCode;
 }
 
@@ -194,39 +206,25 @@ function describeGate(request: GateRequest, plan: GatePlan, measurement: Program
   return {
     command: request.command,
     allocator: plan.allocator + (measurement.allocatorLibrary ? ` (${measurement.allocatorLibrary})` : ""),
-    deterministicSource: deterministic && plan.source ? `${plan.source.description}, ${plan.source.sizes} sizes` : undefined,
+    deterministicSource: deterministic && plan.source ? plan.source.description : undefined,
     noisyRuns: noisy ? request.runs : undefined,
     baselineFile: plan.baseline ? relative(request.cwd, request.baselinePath) || request.baselinePath : undefined,
   };
 }
 
-function writeReports(
-  request: GateRequest,
-  result: GateResult,
-  context: GateContext,
-  measurement: ProgramMeasurement,
-  outDir: string,
-  warnings: string[],
-  exitCode: number,
-  streams: GateStreams,
-): void {
+interface JudgedGate {
+  result: GateResult;
+  context: GateContext;
+  report: VerdictReport;
+}
+
+/** The table on stdout (stderr with --json), verdict.json and summary.md in the gate's folder, and the optional reports. */
+function writeReports(request: GateRequest, { result, context, report }: JudgedGate, streams: GateStreams): void {
   const text = renderGateText(result, context, streams.tablePainter);
   const markdown = renderGateMarkdown(result, context);
-  const report = buildVerdictReport({
-    toolVersion: TOOL_VERSION,
-    result,
-    exitCode,
-    measured: measurement.metrics,
-    command: request.command,
-    allocator: context.allocator,
-    baselineFile: context.baselineFile,
-    outDir,
-    warnings,
-    files: ["summary.md", "verdict.json"],
-  });
   const json = `${JSON.stringify(report, null, 2)}\n`;
-  writeFileSync(join(outDir, "summary.md"), markdown);
-  writeFileSync(join(outDir, "verdict.json"), json);
+  writeFileSync(join(report.outDir, "summary.md"), markdown);
+  writeFileSync(join(report.outDir, "verdict.json"), json);
   if (request.json) {
     streams.stderr.write(text);
     streams.stdout.write(json);
@@ -236,7 +234,7 @@ function writeReports(
   if (request.junitPath) writeReportFile(resolve(request.cwd, request.junitPath), renderGateJunit(result), "--junit");
   const stepSummary = request.env.GITHUB_STEP_SUMMARY;
   if (stepSummary) appendStepSummary(stepSummary, markdown, streams);
-  streams.stderr.write(`allocrun ci: reports and runs in ${relative(request.cwd, outDir) || outDir}\n`);
+  streams.stderr.write(`allocrun ci: reports and runs in ${relative(request.cwd, report.outDir) || report.outDir}\n`);
 }
 
 function writeReportFile(path: string, content: string, flag: string): void {

@@ -31,7 +31,7 @@ export interface VerdictReport {
   /** 0 pass or inconclusive, 1 regression. */
   exitCode: number;
   command: string[];
-  allocator: string;
+  allocator: { name: string; library: string | null };
   baselineFile: string | null;
   /** The folder holding the runs and reports of this gate. */
   outDir: string;
@@ -47,7 +47,7 @@ export interface VerdictReportInput {
   exitCode: number;
   measured: MeasuredMetrics;
   command: string[];
-  allocator: string;
+  allocator: { name: string; library: string | null };
   baselineFile: string | undefined;
   outDir: string;
   warnings: string[];
