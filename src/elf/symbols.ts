@@ -19,12 +19,18 @@ export interface FunctionSymbol {
 }
 
 interface RawSymbol {
-  name: string;
+  /** Absolute buffer offset of the name, or -1 for an unnamed symbol. Decoded on demand. */
+  nameStart: number;
   value: number;
   size: number;
   type: number;
   binding: number;
   sectionIndex: number;
+}
+
+interface StringTable {
+  reader: ByteReader;
+  end: number;
 }
 
 const BINDINGS: Record<number, SymbolBinding> = { [STB_LOCAL]: "local", [STB_GLOBAL]: "global", [STB_WEAK]: "weak" };
@@ -36,8 +42,11 @@ function readerFor(elf: ElfFile, buffer: Buffer): ByteReader {
   return new ByteReader(buffer, elf.fileName, elf.endianness === "little", elf.bits === 64);
 }
 
-/** Calls `visit` for every entry of .symtab and .dynsym (undefined symbols included). */
-function forEachSymbol(elf: ElfFile, buffer: Buffer, visit: (symbol: RawSymbol) => void): void {
+/**
+ * Calls `visit` for every entry of .symtab and .dynsym (undefined symbols included) until
+ * it returns true. Names are decoded only by callers that need them (symbolName).
+ */
+function forEachSymbol(elf: ElfFile, buffer: Buffer, visit: (symbol: RawSymbol, strings: StringTable) => boolean | void): void {
   const reader = readerFor(elf, buffer);
   const entrySize = reader.is64 ? 24 : 16;
   for (const table of elf.sections) {
@@ -46,22 +55,26 @@ function forEachSymbol(elf: ElfFile, buffer: Buffer, visit: (symbol: RawSymbol) 
     if (strings === undefined) throw reader.corrupt(`symbol table ${table.name} links to missing string table ${table.link}`, table.offset);
     reader.requireRange(table.offset, table.size, `symbol table ${table.name}`);
     reader.requireRange(strings.offset, strings.size, `string table ${strings.name}`);
-    const stringsEnd = strings.offset + strings.size;
+    const stringTable: StringTable = { reader, end: strings.offset + strings.size };
     // Entry 0 is the reserved null symbol.
     for (let at = table.offset + entrySize; at + entrySize <= table.offset + table.size; at += entrySize) {
       const nameOffset = reader.u32(at);
       const info = reader.is64 ? reader.u8(at + 4) : reader.u8(at + 12);
-      visit({
-        name: nameOffset === 0 ? "" : reader.cString(strings.offset + nameOffset, stringsEnd, "symbol name"),
+      const stop = visit({
+        nameStart: nameOffset === 0 ? -1 : strings.offset + nameOffset,
         value: reader.is64 ? reader.u64(at + 8) : reader.u32(at + 4),
         size: reader.is64 ? reader.u64(at + 16) : reader.u32(at + 8),
         type: info & 0xf,
         binding: info >> 4,
         sectionIndex: reader.is64 ? reader.u16(at + 6) : reader.u16(at + 14),
-      });
+      }, stringTable);
+      if (stop === true) return;
     }
   }
 }
+
+const symbolName = (symbol: RawSymbol, strings: StringTable): string =>
+  symbol.nameStart < 0 ? "" : strings.reader.cString(symbol.nameStart, strings.end, "symbol name");
 
 /** Leading underscores mark internal aliases (__libc_malloc vs malloc). */
 function underscoreCount(name: string): number {
@@ -89,12 +102,14 @@ export function readFunctionSymbols(elf: ElfFile, buffer: Buffer): FunctionSymbo
   // One preferred symbol per address, then a native numeric sort of the addresses:
   // node's 150k symbols sort several times faster this way than with a comparator.
   const byAddress = new Map<number, FunctionSymbol>();
-  forEachSymbol(elf, buffer, (raw) => {
+  forEachSymbol(elf, buffer, (raw, strings) => {
     if (raw.type !== STT_FUNC && raw.type !== STT_GNU_IFUNC) return;
-    if (raw.sectionIndex === 0 || raw.name === "") return;
+    if (raw.sectionIndex === 0 || raw.nameStart < 0) return;
+    const name = symbolName(raw, strings);
+    if (name === "") return;
     // ARM marks Thumb functions by setting bit 0 of the address.
     const value = elf.machine === EM_ARM ? raw.value - (raw.value % 2) : raw.value;
-    const symbol: FunctionSymbol = { name: raw.name, value, size: raw.size, binding: BINDINGS[raw.binding] ?? "other" };
+    const symbol: FunctionSymbol = { name, value, size: raw.size, binding: BINDINGS[raw.binding] ?? "other" };
     const current = byAddress.get(value);
     if (current === undefined || comparePreferred(symbol, current) < 0) byAddress.set(value, symbol);
   });
@@ -132,9 +147,13 @@ export function findSymbol(symbols: readonly FunctionSymbol[], vaddr: number): F
 
 /** True when .symtab or .dynsym defines or references a symbol of exactly this name. */
 export function hasSymbolNamed(elf: ElfFile, buffer: Buffer, name: string): boolean {
+  // Compare raw bytes (name + NUL) instead of decoding every name: fast on large tables.
+  const needle = Buffer.from(`${name}\0`, "utf8");
   let found = false;
-  forEachSymbol(elf, buffer, (raw) => {
-    if (raw.name === name) found = true;
+  forEachSymbol(elf, buffer, (raw, strings) => {
+    const end = raw.nameStart + needle.length;
+    found = raw.nameStart >= 0 && end <= strings.end && buffer.compare(needle, 0, needle.length, raw.nameStart, end) === 0;
+    return found;
   });
   return found;
 }

@@ -187,6 +187,7 @@ describe("string and symbol fingerprints", () => {
     const { elf, buffer } = readElfFile(JEMALLOC);
     expect(hasSymbolNamed(elf, buffer, "mallocx")).toBe(true);
     expect(hasSymbolNamed(elf, buffer, "_rjem_malloc")).toBe(false);
+    expect(hasSymbolNamed(elf, buffer, "mallo")).toBe(false);
   });
 });
 
