@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // Thin entry: everything lives in dist/ (built by `npm run build`).
-import "../dist/cli/main.js";
+import "../dist/bundle/main.js";
