@@ -143,6 +143,7 @@ build=/home/builder/out
     expect(failure("heap profile: 1: 64 [1: 64] @ heapprofile\n\n1: 64 [1: 64] @ 0x1 g\n")).toBe(
       'bad.heap:3: expected a hex address in the stack ("g")',
     );
+    expect(failure("heap profile: 1: 64 [1: 64] @ heapprofile\n1: 64 [-2147483649: 64] @ 0x1\n")).toMatch(/^bad\.heap:2: a count is negative/);
     expect(failure(`heap profile: 1: 64 [1: 64] @ heap_v2/${"9".repeat(400)}\n`)).toMatch(/^bad\.heap:1: the sampling period is too large/);
   });
 });

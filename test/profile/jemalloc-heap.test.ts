@@ -185,6 +185,11 @@ describe("parseJemallocHeap on other input", () => {
     );
   });
 
+  it("fails negative counts and thread ids, which jemalloc never writes", () => {
+    expect(failureOf("heap_v2/524288\n  t*: -1: 2 [0: 0]\n")).toMatch(/^broken\.heap:2: expected "t\*:/);
+    expect(failureOf("heap_v2/524288\n  t*: 1: 2 [0: 0]\n  t-1: 1: 2 [0: 0]\n")).toMatch(/^broken\.heap:3: expected a "t<thread>:"/);
+  });
+
   it("fails a thread name on a per-stack thread line, which jeprof could not read", () => {
     const text = "heap_v2/524288\n  t*: 1: 2 [0: 0]\n@ 0x1\n  t*: 1: 2 [0: 0]\n  t0: 1: 2 [0: 0] main\n";
     expect(failureOf(text)).toMatch(/^broken\.heap:5: unexpected text/);

@@ -72,10 +72,11 @@ export function parseGperftoolsHeap(text: string, fileName: string): Profile | u
     const bad = scanAddresses(line, i, addresses);
     if (bad >= 0) throw fail("expected a hex address in the stack", tokenAt(line, bad));
     for (let k = 0; k < 4; k++) {
-      if ((counts[k] as number) < 0) {
-        counts[k] = (counts[k] as number) + INT32_WRAP;
-        wrappedCounters = true;
-      }
+      const count = counts[k] as number;
+      if (count >= 0) continue;
+      if (count < -INT32_WRAP / 2) throw fail("a count is negative beyond what a wrapped 32-bit counter gives", line);
+      counts[k] = count + INT32_WRAP;
+      wrappedCounters = true;
     }
     builder.addSample(addresses, true, unsample(counts, scaling));
   }
@@ -86,10 +87,10 @@ export function parseGperftoolsHeap(text: string, fileName: string): Profile | u
   if (maps.ignoredLineCount > 0) comments.push(`${maps.ignoredLineCount} line(s) of the maps section were not maps lines`);
   const profile = builder.build(
     {
-    format: "gperftools-heap",
-    sampleTypes: [ALLOC_OBJECTS, ALLOC_SPACE, INUSE_OBJECTS, INUSE_SPACE],
-    defaultSampleType: INUSE_SPACE.type,
-    periodType: SPACE_PERIOD,
+      format: "gperftools-heap",
+      sampleTypes: [ALLOC_OBJECTS, ALLOC_SPACE, INUSE_OBJECTS, INUSE_SPACE],
+      defaultSampleType: INUSE_SPACE.type,
+      periodType: SPACE_PERIOD,
       period: scaling.kind === "none" ? 1 : scaling.periodBytes,
       comments,
     },

@@ -113,13 +113,14 @@ class JemallocHeapParser {
     else if (i >= 0) {
       i = scanInteger(line, i, this.scanned);
       thread = this.scanned.value;
+      if (thread < 0) i = -1;
     }
     if (i >= 0 && (expected === ALL_THREADS) !== (thread === ALL_THREADS)) i = -1;
     if (i >= 0) i = expectChar(line, i, ":");
     const counts = this.lineCounts;
     if (i >= 0) i = scanCountPairs(line, i, counts);
     const negative = counts[0]! < 0 || counts[1]! < 0 || counts[2]! < 0 || counts[3]! < 0;
-    if (i < 0 || thread < ALL_THREADS || negative) {
+    if (i < 0 || negative) {
       const shape = expected === ALL_THREADS ? '"t*: <objects>: <bytes> [<objects>: <bytes>]"' : 'a "t<thread>:" counts line';
       throw this.fail(this.lines.lineNumber, `expected ${shape}`, line);
     }
@@ -174,12 +175,12 @@ class JemallocHeapParser {
       maps.ignoredLineCount > 0 ? [`${maps.ignoredLineCount} line(s) of MAPPED_LIBRARIES were not maps lines`] : [];
     const profile = this.builder.build(
       {
-      format: "jemalloc-heap",
-      sampleTypes: [ALLOC_OBJECTS, ALLOC_SPACE, INUSE_OBJECTS, INUSE_SPACE],
-      defaultSampleType: INUSE_SPACE.type,
-      periodType: SPACE_PERIOD,
-      period: this.periodBytes,
-      comments,
+        format: "jemalloc-heap",
+        sampleTypes: [ALLOC_OBJECTS, ALLOC_SPACE, INUSE_OBJECTS, INUSE_SPACE],
+        defaultSampleType: INUSE_SPACE.type,
+        periodType: SPACE_PERIOD,
+        period: this.periodBytes,
+        comments,
         threads: [...this.threads.values()].sort((a, b) => a.id - b.id),
       },
       maps.mappings,
