@@ -21,7 +21,7 @@ import {
   type LauncherEvent,
 } from "./launcher-status.js";
 import { DEFAULT_SAMPLE_INTERVAL_MS, MemorySampler, type MemorySample, type SamplerSummary } from "./sampler.js";
-import { relaySignalsTo } from "./signal-relay.js";
+import { holdSignals, type SignalHold } from "./signal-relay.js";
 
 export type { MemorySample } from "./sampler.js";
 
@@ -115,9 +115,11 @@ export interface LaunchResult {
 export async function launchProgram(request: LaunchRequest): Promise<LaunchResult> {
   const launcher = request.launcherPath === undefined ? findLauncher() : (request.launcherPath ?? undefined);
   const io = openStdio(request.stdio ?? "inherit", request.stdinFile);
+  const signals = holdSignals();
   try {
-    return await (launcher ? runThroughLauncher(request, launcher, io.stdio) : runDirectly(request, io.stdio));
+    return await (launcher ? runThroughLauncher(request, launcher, io.stdio, signals) : runDirectly(request, io.stdio, signals));
   } finally {
+    signals.release();
     for (const fd of io.openedFds) closeSync(fd);
   }
 }
@@ -258,7 +260,7 @@ function launcherEnvironment(env: Record<string, string>): Record<string, string
   return preload === undefined ? rest : { ...rest, [TARGET_PRELOAD_VARIABLE]: preload };
 }
 
-function runThroughLauncher(request: LaunchRequest, launcher: string, stdio: StdioOptions): Promise<LaunchResult> {
+function runThroughLauncher(request: LaunchRequest, launcher: string, stdio: StdioOptions, signals: SignalHold): Promise<LaunchResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(launcher, [request.file, ...request.argv], {
       argv0: "allocrun-launch",
@@ -268,7 +270,7 @@ function runThroughLauncher(request: LaunchRequest, launcher: string, stdio: Std
     });
     // The launcher decides whether a signal node got should reach the program (it can
     // tell a terminal's Ctrl-C, which the program got as well, from a targeted kill).
-    const stopRelaying = relaySignalsTo((signal) => child.kill(signal));
+    signals.deliverTo((signal) => child.kill(signal));
     const record = beginRecord(request, child);
     let end: Extract<LauncherEvent, { kind: "end" }> | undefined;
     let execErrno: number | undefined;
@@ -297,12 +299,10 @@ function runThroughLauncher(request: LaunchRequest, launcher: string, stdio: Std
     });
 
     child.on("error", (error) => {
-      stopRelaying();
       stopSampling(record);
       reject(environmentError(`cannot start the allocrun launcher: ${error.message}`, describeSpawnFix(request.cwd), error));
     });
     child.on("close", (code, signal) => {
-      stopRelaying();
       if (child.pid === undefined) return; // spawn failed: 'error' already rejected
       if (execErrno !== undefined) return resolve(assembleResult(record, execFailure(request.file, errnoNameOf(execErrno))));
       if (launchError) {
@@ -335,7 +335,7 @@ function describeSpawnFix(cwd: string): string {
 /** Signals a terminal sends to the whole foreground process group (Ctrl-C, Ctrl-\\, hangup). */
 const TERMINAL_SIGNALS: ReadonlySet<NodeJS.Signals> = new Set(["SIGINT", "SIGQUIT", "SIGHUP"]);
 
-function runDirectly(request: LaunchRequest, stdio: StdioOptions): Promise<LaunchResult> {
+function runDirectly(request: LaunchRequest, stdio: StdioOptions, signals: SignalHold): Promise<LaunchResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(request.file, request.argv.slice(1), {
       ...(request.argv[0] === undefined ? {} : { argv0: request.argv[0] }),
@@ -347,7 +347,7 @@ function runDirectly(request: LaunchRequest, stdio: StdioOptions): Promise<Launc
     // Without the launcher node cannot tell a terminal's signal (which the program, in
     // our process group, got too) from a targeted kill: with a terminal, assume the former.
     const hasTerminal = isatty(0) || isatty(2);
-    const stopRelaying = relaySignalsTo((signal) => {
+    signals.deliverTo((signal) => {
       if (hasTerminal && TERMINAL_SIGNALS.has(signal)) return;
       if (child.kill(signal)) record.forwardedSignals.push(signal);
     });
@@ -358,7 +358,6 @@ function runDirectly(request: LaunchRequest, stdio: StdioOptions): Promise<Launc
     child.on("error", (error) => (spawnError = error));
     child.on("exit", (code, signal) => (outcome = sampledOutcome(record, code, signalNumberFromName(signal))));
     child.on("close", () => {
-      stopRelaying();
       if (outcome) return resolve(assembleResult(record, outcome));
       const code = spawnError?.code ?? "";
       if (code in EXEC_ERROR_TEXT && existsSync(request.cwd)) return resolve(assembleResult(record, execFailure(request.file, code)));

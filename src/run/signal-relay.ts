@@ -9,18 +9,38 @@ export const RELAYED_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", 
 
 export type SignalRecipient = (signal: NodeJS.Signals) => void;
 
-const recipients = new Set<SignalRecipient>();
-
-function relay(signal: NodeJS.Signals): void {
-  for (const recipient of recipients) recipient(signal);
+export interface SignalHold {
+  /** Passes signals to `recipient` from now on, first those that arrived before. */
+  deliverTo(recipient: SignalRecipient): void;
+  /** Stops relaying; the last release restores node's default handling. */
+  release(): void;
 }
 
-/** Starts relaying RELAYED_SIGNALS to `recipient`; call the returned function to stop. */
-export function relaySignalsTo(recipient: SignalRecipient): () => void {
-  if (recipients.size === 0) for (const signal of RELAYED_SIGNALS) process.on(signal, relay);
-  recipients.add(recipient);
-  return () => {
-    if (!recipients.delete(recipient)) return;
-    if (recipients.size === 0) for (const signal of RELAYED_SIGNALS) process.off(signal, relay);
+const holds = new Set<(signal: NodeJS.Signals) => void>();
+
+function relay(signal: NodeJS.Signals): void {
+  for (const hold of holds) hold(signal);
+}
+
+/** Starts catching RELAYED_SIGNALS now, before the program is spawned: a signal that
+ * arrives while node is still setting up the child must not kill allocrun. */
+export function holdSignals(): SignalHold {
+  const early: NodeJS.Signals[] = [];
+  let recipient: SignalRecipient | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (recipient) recipient(signal);
+    else early.push(signal);
+  };
+  if (holds.size === 0) for (const signal of RELAYED_SIGNALS) process.on(signal, relay);
+  holds.add(onSignal);
+  return {
+    deliverTo(next) {
+      recipient = next;
+      for (const signal of early.splice(0)) next(signal);
+    },
+    release() {
+      if (!holds.delete(onSignal)) return;
+      if (holds.size === 0) for (const signal of RELAYED_SIGNALS) process.off(signal, relay);
+    },
   };
 }
