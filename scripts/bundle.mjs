@@ -3,7 +3,11 @@
 // tens of milliseconds of resolution on every start; one entry file plus lazily loaded
 // chunks (one per subcommand, via code splitting) keeps `allocrun -- prog` fast.
 // npm packages stay external: they load from node_modules only where imported.
+import { rmSync } from "node:fs";
 import { build } from "esbuild";
+
+// Old chunks have other hashes: start clean so dist/ holds only what main.js loads.
+rmSync("dist/bundle", { recursive: true, force: true });
 
 await build({
   entryPoints: ["src/cli/main.ts"],

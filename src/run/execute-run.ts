@@ -67,8 +67,11 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
   });
   const seen = observation ? await observation.result : undefined;
   const warnings = [...prepared.warnings];
-  for (const moved of collectStrayProfiles(request.cwd, startedMs - 1000, runDir)) {
-    warnings.push(`moved ${moved} from the working directory into the run folder`);
+  // Only a profiling run can leave dumps behind (a user's relative prof_prefix/HEAPPROFILE).
+  if (prepared.plan.artifactHints.length > 0) {
+    for (const moved of collectStrayProfiles(request.cwd, startedMs - 1000, runDir)) {
+      warnings.push(`moved ${moved} from the working directory into the run folder`);
+    }
   }
   const artifacts = listArtifacts(runDir, launch.pid);
   const allocator = describeAllocator(prepared, seen, artifacts.map((a) => a.kind));

@@ -4,14 +4,14 @@ import { resolve } from "node:path";
 import { usageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-codes.js";
 import { parseRunArguments } from "../run-options.js";
-import { GENERAL_HELP } from "./help.js";
+import { generalHelp } from "./help.js";
 import { prepareRun } from "../../run/prepare-run.js";
 import { formatEnvironment, renderEnvironment } from "../../presets/index.js";
 
 export default async function env(args: string[]): Promise<number> {
   const options = parseRunArguments(args);
   if (options.help) {
-    process.stdout.write(GENERAL_HELP);
+    process.stdout.write(generalHelp());
     return ExitCode.ok;
   }
   if (options.command.length > 0) throw usageError(`allocrun env takes no program (got "${options.command[0]}")`, "run it with allocrun [options] -- PROGRAM, or use --dry-run");

@@ -1,7 +1,8 @@
 // `allocrun help` / `allocrun --help`: the whole surface on one screen.
 import { formatRunOptionHelp } from "../run-options.js";
 
-export const GENERAL_HELP = `allocrun — run native programs under jemalloc, tcmalloc, mimalloc or glibc malloc;
+/** Built on demand: formatting the option table is work a plain run does not need. */
+export const generalHelp = (): string => `allocrun — run native programs under jemalloc, tcmalloc, mimalloc or glibc malloc;
 measure, profile and compare their memory.
 
 Usage:
@@ -23,6 +24,6 @@ Run \`allocrun COMMAND --help\` for a command's own options.
 `;
 
 export default async function help(): Promise<number> {
-  process.stdout.write(GENERAL_HELP);
+  process.stdout.write(generalHelp());
   return 0;
 }

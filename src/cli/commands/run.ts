@@ -4,7 +4,7 @@ import { AllocrunError, usageError } from "../../core/errors.js";
 import { exitCodeForSignal, ExitCode } from "../../core/exit-codes.js";
 import { painterFor } from "../../core/terminal.js";
 import { parseRunArguments, type RunOptions } from "../run-options.js";
-import { GENERAL_HELP } from "./help.js";
+import { generalHelp } from "./help.js";
 import { resolveProgram } from "../../run/resolve-program.js";
 import { prepareRun, type PreparedRun } from "../../run/prepare-run.js";
 import { createRunFolder } from "../../run/run-folder.js";
@@ -15,7 +15,7 @@ import { formatEnvironment, renderEnvironment } from "../../presets/index.js";
 export default async function run(args: string[]): Promise<number> {
   const options = parseRunArguments(args);
   if (options.help) {
-    process.stdout.write(GENERAL_HELP);
+    process.stdout.write(generalHelp());
     return ExitCode.ok;
   }
   const [programName, ...programArgs] = options.command;
