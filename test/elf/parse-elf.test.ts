@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AllocrunError } from "../../src/core/errors.js";
@@ -31,15 +31,19 @@ function expectMatchesReadelf(path: string): void {
   expect(loads.map(({ offset, vaddr, filesz, memsz }) => ({ offset, vaddr, filesz, memsz }))).toEqual(facts.loadSegments);
 }
 
-/** A 32-bit x86 shared object linked without libc (no multilib C library on this machine). */
+/** A 32-bit x86 shared object linked without libc (no 32-bit libgcc on this machine). */
 function build32BitLibrary(): string {
+  const library = join(BUILD_DIR, "libelf32.so");
+  if (existsSync(library)) return library;
   mkdirSync(BUILD_DIR, { recursive: true });
-  const source = join(BUILD_DIR, "elf32-lib.c");
-  const object = join(BUILD_DIR, "elf32-lib.o");
-  const library = join(BUILD_DIR, `libelf32-${process.pid}.so`);
-  writeFileSync(source, "int answer(int x) { return x * 42; }\nint twice(int x) { return x + x; }\n");
-  execFileSync("gcc", ["-m32", "-fPIC", "-O1", "-c", source, "-o", object]);
-  execFileSync("ld", ["-m", "elf_i386", "-shared", "-soname", "libelf32.so.1", "-o", library, object]);
+  // Private names per process, renamed into place: parallel workers never see partial files.
+  const partial = join(BUILD_DIR, `elf32-${process.pid}`);
+  writeFileSync(`${partial}.c`, "int answer(int x) { return x * 42; }\nint twice(int x) { return x + x; }\n");
+  execFileSync("gcc", ["-m32", "-fPIC", "-O1", "-c", `${partial}.c`, "-o", `${partial}.o`]);
+  execFileSync("ld", ["-m", "elf_i386", "-shared", "-soname", "libelf32.so.1", "-o", `${partial}.so`, `${partial}.o`]);
+  renameSync(`${partial}.so`, library);
+  rmSync(`${partial}.c`);
+  rmSync(`${partial}.o`);
   return library;
 }
 
