@@ -92,23 +92,34 @@ function planGate(request: GateRequest): GatePlan {
   const [programName] = request.command;
   if (programName === undefined) throw usageError("no program to gate", "usage: allocrun ci [--baseline FILE] [options] -- PROGRAM [ARGS...]");
   const program = resolveProgram(programName, request.cwd, request.env.PATH);
-  const baseline = readBaselineForPlan(request);
+  const budgetOnly = isBudgetOnly(request);
+  const baseline = budgetOnly ? undefined : readBaselineForPlan(request);
   const allocator = request.allocator ?? baseline?.allocator.name ?? "glibc";
-  if (baseline && !request.updateBaseline && baseline.allocator.name !== allocator) {
-    throw usageError(
-      `${request.baselinePath} was recorded under ${baseline.allocator.name}, but this gate runs under ${allocator}`,
-      `pass -a ${baseline.allocator.name}, or record a new baseline with --update-baseline`,
-    );
-  }
-  const needsBaseline = !request.updateBaseline && (request.baselineGiven || request.maxIncreaseGiven || Object.keys(request.policy.budgets).length === 0);
-  if (needsBaseline && !baseline) {
-    throw inputError(`no baseline at ${request.baselinePath}`, "record one with --update-baseline (same command and options), then commit it");
+  if (!request.updateBaseline && !budgetOnly) {
+    if (!baseline) throw inputError(`no baseline at ${request.baselinePath}`, "record one with --update-baseline (same command and options), then commit it");
+    if (baseline.allocator.name !== allocator) {
+      throw usageError(
+        `${request.baselinePath} was recorded under ${baseline.allocator.name}, but this gate runs under ${allocator}`,
+        `pass -a ${baseline.allocator.name}, or record a new baseline with --update-baseline`,
+      );
+    }
   }
   const source = deterministicSourceFor(allocator);
-  const gated = chooseGatedMetrics(request, source, baseline !== undefined || request.updateBaseline);
+  const gated = chooseGatedMetrics(request, source, budgetOnly);
   checkMetricsAvailable(gated, allocator, source);
   if (baseline && !request.updateBaseline) checkBaselineHasMetrics(baseline, gated, request.baselinePath);
   return { program, allocator, source, baseline: request.updateBaseline ? undefined : baseline, gated };
+}
+
+/**
+ * Budgets alone need no baseline: without --baseline and --max-increase, and with every
+ * --metric budgeted, the gate judges the budgets only and does not read the default baseline
+ * (which may belong to another allocator's gate in the same project).
+ */
+function isBudgetOnly(request: GateRequest): boolean {
+  const budgeted = Object.keys(request.policy.budgets);
+  if (request.updateBaseline || request.baselineGiven || request.maxIncreaseGiven || budgeted.length === 0) return false;
+  return request.metrics.every((metric) => budgeted.includes(metric));
 }
 
 /** When updating, an unreadable old baseline does not matter; it only suggests the allocator. */
@@ -121,12 +132,12 @@ function readBaselineForPlan(request: GateRequest): Baseline | undefined {
   }
 }
 
-function chooseGatedMetrics(request: GateRequest, source: DeterministicSource | undefined, hasBaseline: boolean): MetricName[] {
+function chooseGatedMetrics(request: GateRequest, source: DeterministicSource | undefined, budgetOnly: boolean): MetricName[] {
   const named = metricsNamedByPolicy(request.policy);
   let chosen: MetricName[];
   if (request.metrics.length > 0) chosen = [...request.metrics, ...named];
-  else if (hasBaseline) chosen = [...chooseDefaultMetrics(new Set([...(source?.metrics ?? []), ...NOISY_METRICS])), ...named];
-  else chosen = Object.keys(request.policy.budgets) as MetricName[];
+  else if (budgetOnly) chosen = named;
+  else chosen = [...chooseDefaultMetrics(new Set([...(source?.metrics ?? []), ...NOISY_METRICS])), ...named];
   const unique = new Set(chosen);
   return METRIC_NAMES.filter((metric) => unique.has(metric));
 }

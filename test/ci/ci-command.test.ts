@@ -124,6 +124,13 @@ describe("allocrun ci budgets, both ways", () => {
     expect(result.stdout).toMatch(/^alloc_count\s+—\s+4,003\s+—\s+≤ 5,000\s+ok$/m);
   });
 
+  it("ignores the default baseline of another allocator when only budgets are asked for", async () => {
+    expect((await project.ci(["--update-baseline", "--", "./build/workload"])).exitCode).toBe(0);
+    const result = await project.ci(["-a", "jemalloc", "--budget", "alloc_count=5k", "--", "./build/workload"]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^alloc_count\s+—\s+4,004\s+—\s+≤ 5,000\s+ok$/m);
+  });
+
   it("fails with exit 1 over a count budget and over a size budget", async () => {
     const count = await project.ci(["--budget", "alloc_count=4000", "--", "./build/workload"]);
     expect(count.exitCode).toBe(1);
