@@ -198,15 +198,17 @@ function prepareVariant(variant: Variant, folderName: string, request: CompareRe
     prepareRun({ allocator: variant.allocator, steps, libraryPath: undefined, env: request.env, cwd: request.cwd, program: request.program });
   const prepared = prepare(variant.steps);
   let statsPrepared: PreparedRun | undefined;
+  const notes = new Set<string>();
   if (request.settings.statsRuns) {
     try {
       statsPrepared = prepare([...variant.steps, { kind: "flag", flag: "stats" }]);
     } catch (error) {
-      // An allocator without a statistics preset simply gets no breakdown.
+      // An allocator without a statistics preset gets no breakdown; the report says why.
       if (!isAllocrunError(error) || error.kind !== "usage") throw error;
+      notes.add(`no statistics run, so no breakdown: ${error.message}`);
     }
   }
-  return { variant, prepared, statsPrepared, folderName, runs: [], warmupRuns: [], timelines: [], statsRecord: undefined, env: {}, notes: new Set() };
+  return { variant, prepared, statsPrepared, folderName, runs: [], warmupRuns: [], timelines: [], statsRecord: undefined, env: {}, notes };
 }
 
 /** --prepare: a shell command before every run; its failure stops the comparison. */
