@@ -12,7 +12,8 @@ import { loaderFamily } from "../elf/loader.js";
 import { elfMachineName } from "../elf/machine.js";
 import { hasElfMagic, parseElf } from "../elf/parse-elf.js";
 import type { ElfFile, ElfIdentity } from "../elf/types.js";
-import { parseLdconfigCache, readLdconfigCache, selectLdconfigEntries } from "./ldconfig.js";
+import { parseLdconfigCache, readLdconfigCache, selectLdconfigEntries, type LdconfigEntry } from "./ldconfig.js";
+import { readLdSoCache } from "./ld-so-cache.js";
 import { hostElfMachine, multiarchTriplet, multiarchTripletForElf } from "./multiarch.js";
 import { distroFamily, parseOsRelease, readOsRelease, type DistroFamily, type OsRelease } from "./os-release.js";
 import { installHint, LIBRARY_SONAMES, libraryEnvVariable } from "./packages.js";
@@ -23,6 +24,8 @@ export interface SystemView {
   osRelease: OsRelease | string | undefined;
   /** Output of `ldconfig -p`, or undefined when there is no ldconfig (musl, NixOS). Called lazily. */
   ldconfigText: string | undefined | (() => string | undefined);
+  /** The loader cache already parsed (what `ldconfig -p` lists); preferred over ldconfigText. */
+  ldconfigEntries?: () => LdconfigEntry[] | undefined;
   fileExists(path: string): boolean;
   realpath(path: string): string;
   /** The whole file, or undefined when it cannot be read. */
@@ -161,9 +164,9 @@ export function locateLibraryIn(view: SystemView, name: LibraryName, options: Lo
     return undefined;
   };
 
-  const ldconfigText = typeof view.ldconfigText === "function" ? view.ldconfigText() : view.ldconfigText;
-  if (ldconfigText !== undefined) {
-    const entries = parseLdconfigCache(ldconfigText);
+  const ldconfigText = view.ldconfigEntries === undefined ? (typeof view.ldconfigText === "function" ? view.ldconfigText() : view.ldconfigText) : undefined;
+  const entries = view.ldconfigEntries?.() ?? (ldconfigText === undefined ? undefined : parseLdconfigCache(ldconfigText));
+  if (entries !== undefined) {
     for (const soname of sonames) {
       const usable = selectLdconfigEntries(entries, soname, expected);
       for (const entry of usable) {
@@ -198,6 +201,10 @@ export function locateLibraryIn(view: SystemView, name: LibraryName, options: Lo
   throw environmentError(`${name} is not installed (no ${wanted} found)`, hint);
 }
 
+function parseTextCache(text: string | undefined): LdconfigEntry[] | undefined {
+  return text === undefined ? undefined : parseLdconfigCache(text);
+}
+
 function readFileOrUndefined(path: string): Buffer | undefined {
   try {
     return readFileSync(path);
@@ -210,6 +217,7 @@ function readFileOrUndefined(path: string): Buffer | undefined {
 export function createSystemView(env: NodeJS.ProcessEnv = process.env): SystemView {
   let osRelease: OsRelease | undefined | null = null;
   let ldconfigText: string | undefined | null = null;
+  let ldconfigEntries: LdconfigEntry[] | undefined | null = null;
   return {
     get osRelease() {
       if (osRelease === null) osRelease = readOsRelease();
@@ -218,6 +226,11 @@ export function createSystemView(env: NodeJS.ProcessEnv = process.env): SystemVi
     ldconfigText: () => {
       if (ldconfigText === null) ldconfigText = readLdconfigCache(env);
       return ldconfigText;
+    },
+    // Reading /etc/ld.so.cache spares a process start; `ldconfig -p` stays the fallback.
+    ldconfigEntries: () => {
+      if (ldconfigEntries === null) ldconfigEntries = readLdSoCache() ?? parseTextCache(readLdconfigCache(env));
+      return ldconfigEntries;
     },
     fileExists: (path) => existsSync(path),
     realpath: (path) => realpathSync(path),

@@ -52,7 +52,7 @@ describe("locateLibrary on this machine", () => {
   });
 
   it("with a Fedora os-release and no ldconfig, probes Fedora's directories, finds nothing here and suggests dnf", () => {
-    const view = { ...createSystemView(), osRelease: parseOsRelease(readOsReleaseFixture("fedora-40")), ldconfigText: undefined };
+    const view = { ...createSystemView(), osRelease: parseOsRelease(readOsReleaseFixture("fedora-40")), ldconfigText: undefined, ldconfigEntries: () => undefined };
     let caught: unknown;
     try {
       locateLibraryIn(view, "jemalloc");
@@ -67,7 +67,7 @@ describe("locateLibrary on this machine", () => {
   });
 
   it("with no ldconfig on Debian, still finds libjemalloc.so.2 in the multiarch directory", () => {
-    const view = { ...createSystemView(), ldconfigText: undefined };
+    const view = { ...createSystemView(), ldconfigText: undefined, ldconfigEntries: () => undefined };
     expect(locateLibraryIn(view, "jemalloc")).toMatchObject({ source: "search-path", path: "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2" });
   });
 });
