@@ -86,7 +86,9 @@ export function parseLlvmSymbolizerJson(stdout: string, vaddrs: readonly number[
   const result = new Map<number, ToolFrame[]>();
   try {
     vaddrs.forEach((vaddr, index) => {
-      const record = JSON.parse(lines[index] as string) as { Symbol?: LlvmSymbol[] };
+      const record = JSON.parse(lines[index] as string) as { Symbol?: LlvmSymbol[]; Error?: unknown };
+      // A missing or unreadable object still exits 0, with an Error record per address.
+      if (record.Error !== undefined) throw new Error("llvm-symbolizer error");
       const frames = (record.Symbol ?? []).map((symbol) => ({
         function: symbol.FunctionName ? symbol.FunctionName : undefined,
         file: symbol.FileName ?? "",
