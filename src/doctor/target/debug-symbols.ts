@@ -12,23 +12,24 @@ const DEBUG_PACKAGE_HINTS: Record<string, string> = {
   alpine: "install its -dbg package (apk)",
 };
 
-function rebuildOrInstall(plan: CheckPlan): string {
+function rebuildOrInstall(plan: CheckPlan, rebuild: string): string {
   const packaged = plan.family === undefined ? undefined : DEBUG_PACKAGE_HINTS[plan.family];
-  return packaged === undefined ? "rebuild it with -g and without -s/strip" : `rebuild it with -g and without -s/strip, or for a packaged program ${packaged}`;
+  return packaged === undefined ? rebuild : `${rebuild}, or for a packaged program ${packaged}`;
 }
 
 export function checkDebugSymbols(target: TargetFacts, plan: CheckPlan): Finding[] {
   const { elf } = target;
-  if (!plan.profiling) return [];
+  // Go keeps function names in .gopclntab even when stripped; `go tool pprof` reads them.
+  if (!plan.profiling || elf.isGo) return [];
   const name = targetWords(target);
   if (target.separateDebugFile !== undefined) {
     return [finding("target.symbols", "ok", `${name} has separate debug symbols in ${target.separateDebugFile}`)];
   }
   if (!elf.hasSymtab) {
-    return [finding("target.symbols", "warning", `${name} is stripped (no .symtab): profiles can name only its exported (.dynsym) functions`, rebuildOrInstall(plan))];
+    return [finding("target.symbols", "warning", `${name} is stripped (no .symtab): profiles can name only its exported (.dynsym) functions`, rebuildOrInstall(plan, "rebuild it with -g and without -s/strip"))];
   }
   if (!elf.hasDebugInfo) {
-    return [finding("target.debug-info", "info", `${name} has function names but no debug info (.debug_info): no file:line in reports`, rebuildOrInstall(plan))];
+    return [finding("target.debug-info", "info", `${name} has function names but no debug info (.debug_info): no file:line in reports`, rebuildOrInstall(plan, "rebuild it with -g"))];
   }
   return [finding("target.symbols", "ok", `${name} has symbols and debug info`)];
 }

@@ -2,8 +2,9 @@
 // mode and owner, and a way to ask about its bytes. Two depths: "headers" reads only
 // what the checks need with positioned reads (the `run` hot path); "whole" reads the
 // file so symbol tables and every string can be searched (`allocrun doctor`).
-import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { containsAscii, hasSymbolNamed, readElfFile, readFunctionSymbols, type ElfFile } from "../../elf/index.js";
+import { findDebugFile } from "../../symbolize/debug-file.js";
 import { indexDynamicSymbols } from "./dynamic-symbols.js";
 import { findStringsInReadOnlyData, readElfHeaders } from "./read-elf-headers.js";
 import { resolveScriptInterpreter } from "./script-interpreter.js";
@@ -52,7 +53,7 @@ export function gatherTarget(path: string, options: GatherOptions): GatheredTarg
       file: { mode: stat.mode, uid: stat.uid, gid: stat.gid },
       runner: options.runner,
       hasFileCapabilities: options.readFileCapabilities?.(elfPath),
-      separateDebugFile: findSeparateDebugFile(elf),
+      separateDebugFile: findDebugFile(elfPath, elf.buildId),
       content,
     },
   };
@@ -107,11 +108,4 @@ function readHeaders(path: string): { elf: ElfFile; content: TargetContent } {
       mentionsSymbol: (name) => dynamicSymbols?.mentions(name) ?? false,
     },
   };
-}
-
-/** Debian/Fedora debug packages install /usr/lib/debug/.build-id/ab/cdef….debug. */
-function findSeparateDebugFile(elf: ElfFile): string | undefined {
-  if (elf.buildId === undefined || elf.buildId.length < 3) return undefined;
-  const candidate = `/usr/lib/debug/.build-id/${elf.buildId.slice(0, 2)}/${elf.buildId.slice(2)}.debug`;
-  return existsSync(candidate) ? candidate : undefined;
 }

@@ -11,24 +11,42 @@ export interface LibraryUnderTest {
   installHint?: string;
 }
 
-const describeAbi = (elf: ElfFile): string => `${elf.bits}-bit ${elf.machineName}`;
+export type LibraryMismatch = "abi" | "libc";
+
+/** Why `library` cannot be preloaded into `target`: ELF class/machine, or C library. */
+export function findLibraryMismatches(target: ElfFile, library: ElfFile): LibraryMismatch[] {
+  const mismatches: LibraryMismatch[] = [];
+  if (target.bits !== library.bits || target.machine !== library.machine) mismatches.push("abi");
+  const programLibc = loaderFamily(target);
+  const libraryLibc = loaderFamily(library);
+  if (programLibc !== "unknown" && libraryLibc !== "unknown" && programLibc !== libraryLibc) mismatches.push("libc");
+  return mismatches;
+}
+
+export const describeAbi = (elf: Pick<ElfFile, "bits" | "machineName">): string => `${elf.bits}-bit ${elf.machineName}`;
+
+/** What ld.so prints for the mismatch (distro-paths.md §5.5): a wrong machine reads as a missing file. */
+export function loaderComplaint(target: ElfFile, library: ElfFile): string {
+  return target.bits !== library.bits ? `"wrong ELF class: ELFCLASS${library.bits}"` : `"cannot open shared object file"`;
+}
 
 /** `shownName` names the program in messages ("./prog"). */
 export function checkLibraryFit(shownName: string, target: ElfFile, library: LibraryUnderTest): Finding[] {
   const findings: Finding[] = [];
-  if (target.bits !== library.elf.bits || target.machine !== library.elf.machine) {
+  const mismatches = findLibraryMismatches(target, library.elf);
+  if (mismatches.includes("abi")) {
     findings.push(
       finding(
         "target.library-abi",
         "blocking",
-        `${shownName} is ${describeAbi(target)} but ${library.path} is ${describeAbi(library.elf)}: the loader would skip it ("wrong ELF class")`,
+        `${shownName} is ${describeAbi(target)} but ${library.path} is ${describeAbi(library.elf)}: the loader would skip it (${loaderComplaint(target, library.elf)})`,
         library.installHint ?? `install the ${describeAbi(target)} build of the library, or pass --lib PATH`,
       ),
     );
   }
-  const programLibc = loaderFamily(target);
-  const libraryLibc = loaderFamily(library.elf);
-  if (programLibc !== "unknown" && libraryLibc !== "unknown" && programLibc !== libraryLibc) {
+  if (mismatches.includes("libc")) {
+    const programLibc = loaderFamily(target);
+    const libraryLibc = loaderFamily(library.elf);
     findings.push(
       finding(
         "target.library-libc",

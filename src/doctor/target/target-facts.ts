@@ -33,7 +33,7 @@ export interface TargetFacts {
   runner: { uid: number; gid: number };
   /** A security.capability attribute is set; undefined when it could not be checked. */
   hasFileCapabilities: boolean | undefined;
-  /** /usr/lib/debug/.build-id/xx/yyyy.debug when installed (debug packages). */
+  /** A separate debug file (/usr/lib/debug/.build-id/xx/yyyy.debug, from debug packages). */
   separateDebugFile: string | undefined;
   content: TargetContent;
 }

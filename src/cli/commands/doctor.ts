@@ -1,0 +1,59 @@
+// `allocrun doctor [PROGRAM] [--json]`: this machine's allocators and tools, and what
+// would go wrong running PROGRAM under a preloaded allocator. Exit 0 when nothing is
+// blocking, 1 when something is (the verdict the user asked for), 2 for usage errors.
+import { parseArgs } from "node:util";
+import { usageError } from "../../core/errors.js";
+import { ExitCode } from "../../core/exit-codes.js";
+import { painterFor } from "../../core/terminal.js";
+import { collectDoctorReport } from "../../doctor/collect-report.js";
+import { isBlocking } from "../../doctor/finding.js";
+import { renderDoctorJson, renderDoctorText } from "../../doctor/render-report.js";
+import { resolveProgram } from "../../run/resolve-program.js";
+
+export const DOCTOR_HELP = `Usage: allocrun doctor [PROGRAM] [--json]
+
+Checks this machine (distribution, allocator libraries and their versions, whether
+jemalloc can write heap profiles, analysis tools, the output folder) and, given a
+PROGRAM, everything that would keep a preloaded allocator from working on it: static
+linking, set-user-ID bits and file capabilities, Go, allocators built into it or linked
+against it, 32/64-bit and musl/glibc mismatches, missing symbols.
+
+Each finding says what is wrong and what to do on this distribution.
+
+Options:
+  --json      one JSON document on stdout (keys: schemaVersion, machine, allocators,
+              tools, program, findings)
+  -h, --help  this help
+
+Exit status: 0 nothing blocking, 1 a blocking problem was found, 2 usage error.
+`;
+
+function parseDoctorArguments(args: string[]): { json: boolean; help: boolean; program: string | undefined } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+    });
+  } catch (error) {
+    throw usageError(`doctor: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`, "see allocrun doctor --help");
+  }
+  const { positionals, values } = parsed;
+  if (positionals.length > 1) throw usageError(`doctor takes one PROGRAM (got ${positionals.length} arguments)`, "its arguments do not matter to the checks: pass the program alone");
+  return { json: values.json, help: values.help, program: positionals[0] };
+}
+
+export default async function doctor(args: string[]): Promise<number> {
+  const options = parseDoctorArguments(args);
+  if (options.help) {
+    process.stdout.write(DOCTOR_HELP);
+    return ExitCode.ok;
+  }
+  const cwd = process.cwd();
+  const program = options.program === undefined ? undefined : { path: resolveProgram(options.program, cwd, process.env.PATH), shownName: options.program };
+  const report = collectDoctorReport({ program, env: process.env, cwd });
+  process.stdout.write(options.json ? renderDoctorJson(report) : renderDoctorText(report, painterFor(process.stdout), options.program));
+  return report.findings.some(isBlocking) ? ExitCode.verdictFailed : ExitCode.ok;
+}
