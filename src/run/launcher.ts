@@ -100,6 +100,8 @@ export interface LaunchResult {
   treePeakRssBytes?: number;
   /** Whether PSS (smaps_rollup) could be read. */
   pssAvailable: boolean;
+  /** Why timelinePath could not be written, if it could not (the timeline above is complete). */
+  timelineError?: string;
   /** The program could not be executed: code is the errno name (ENOENT, EACCES, ENOEXEC). */
   execError?: { code: string; message: string };
   /** Signals allocrun passed on to the program (not those it got directly, e.g. Ctrl-C). */
@@ -214,6 +216,7 @@ function assembleResult(record: RunRecord, outcome: Outcome): LaunchResult {
     timeline: summary?.timeline ?? [],
     ...(summary && summary.timeline.length > 0 ? { treePeakRssBytes: summary.treePeakRssBytes } : {}),
     pssAvailable: summary?.pssAvailable ?? false,
+    ...(summary?.timelineError === undefined ? {} : { timelineError: summary.timelineError }),
     ...(execError ? { execError } : {}),
     forwardedSignals: record.forwardedSignals,
     samplerCost: summary?.cost ?? { samples: 0, sampleMs: 0, pssReads: 0, pssMs: 0 },

@@ -53,6 +53,8 @@ export interface SamplerSummary {
   mainPeakHwmBytes: number;
   /** Whether smaps_rollup could be read at least once. */
   pssAvailable: boolean;
+  /** Why the timeline file could not be written (the in-memory timeline is complete). */
+  timelineError?: string;
   /** Last CPU times read of the main process (only with readCpuTimes). */
   cpu?: ProcessCpuSeconds;
   /** Time spent sampling, for overhead measurements. */
@@ -73,6 +75,7 @@ export class MemorySampler {
   readonly #tree: number[] = [];
   #timer: NodeJS.Timeout | undefined;
   #timelineFd: number | undefined;
+  #timelineError: string | undefined;
   #pendingCsv = "";
   #treePeakRssBytes = 0;
   #mainPeakHwmBytes = 0;
@@ -82,17 +85,23 @@ export class MemorySampler {
   #cpu: ProcessCpuSeconds | undefined;
   readonly #cost = { samples: 0, sampleMs: 0, pssReads: 0, pssMs: 0 };
 
+  /** Creates the timeline file, if one is asked for, right away. */
   constructor(pid: number, options: SamplerOptions) {
     this.#pid = pid;
     this.#options = options;
+    if (options.timelinePath !== undefined) {
+      // A failing timeline file must not take down the run of a program that is already going.
+      try {
+        this.#timelineFd = openSync(options.timelinePath, "w");
+        writeSync(this.#timelineFd, TIMELINE_HEADER);
+      } catch (error) {
+        this.#timelineError = (error as Error).message;
+      }
+    }
   }
 
   /** Takes a first sample now, then one every interval until stop(). */
   start(): void {
-    if (this.#options.timelinePath !== undefined) {
-      this.#timelineFd = openSync(this.#options.timelinePath, "w");
-      writeSync(this.#timelineFd, TIMELINE_HEADER);
-    }
     this.sample();
     this.#timer = setInterval(() => this.sample(), Math.max(1, this.#options.intervalMs));
     // The program's own handle keeps node alive; the sampler must not.
@@ -112,6 +121,7 @@ export class MemorySampler {
       treePeakRssBytes: this.#treePeakRssBytes,
       mainPeakHwmBytes: this.#mainPeakHwmBytes,
       pssAvailable: this.#pssAvailable,
+      ...(this.#timelineError === undefined ? {} : { timelineError: this.#timelineError }),
       ...(this.#cpu ? { cpu: this.#cpu } : {}),
       cost: { ...this.#cost },
     };
@@ -180,7 +190,11 @@ export class MemorySampler {
 
   #flushTimeline(): void {
     if (this.#timelineFd === undefined || this.#pendingCsv === "") return;
-    writeSync(this.#timelineFd, this.#pendingCsv);
+    try {
+      writeSync(this.#timelineFd, this.#pendingCsv);
+    } catch (error) {
+      this.#timelineError ??= (error as Error).message;
+    }
     this.#pendingCsv = "";
   }
 }

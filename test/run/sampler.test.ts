@@ -1,0 +1,111 @@
+// The /proc sampler against real, idle process trees (idle so their memory holds still
+// while the test reads /proc itself to compare).
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { appendChildPids, readProcessCpuSeconds, readProcessMemory } from "../../src/run/proc-reader.js";
+import { MemorySampler } from "../../src/run/sampler.js";
+import { buildExample } from "../helpers/examples.js";
+
+let scratch: string;
+const started: ChildProcess[] = [];
+
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), "allocrun-sampler-test-"));
+});
+afterEach(() => {
+  for (const child of started.splice(0)) child.kill("SIGKILL");
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** `sh -c 'sleeper 30 & wait'`, resolved once the sleeper has touched its 1 MiB
+ * (built at -O0: at -O1 gcc drops the memset of a block nobody reads). */
+async function startShellWithSleeper(): Promise<{ shell: number; sleeper: number }> {
+  const child = spawn("/bin/sh", ["-c", `${buildExample("sleeper", { flags: ["-O0"] })} 30 & wait`], { stdio: ["ignore", "pipe", "ignore"] });
+  started.push(child);
+  const line = await new Promise<string>((resolve) => child.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString())));
+  const sleeper = Number(/ready (\d+)/.exec(line)?.[1]);
+  // The shell would outlive a SIGKILL; the sleeper is its only child, kill both.
+  started.push({ kill: () => process.kill(sleeper, "SIGKILL") } as unknown as ChildProcess);
+  return { shell: child.pid!, sleeper };
+}
+
+/** A "Name:  N kB" field of /proc/<pid>/status in bytes, parsed independently of proc-reader. */
+function statusBytes(pid: number, field: string): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return Number(match?.[1]) * 1024;
+}
+
+describe("MemorySampler", () => {
+  it("sums VmRSS over the program and its child processes", async () => {
+    const { shell, sleeper } = await startShellWithSleeper();
+    const sampler = new MemorySampler(shell, { intervalMs: 1000, originMs: performance.now() });
+    sampler.sample();
+    const { timeline } = sampler.stop();
+    const expected = statusBytes(shell, "VmRSS") + statusBytes(sleeper, "VmRSS");
+    expect(timeline).toHaveLength(1);
+    expect(timeline[0]!.processes).toBe(2);
+    expect(Math.abs(timeline[0]!.rssBytes - expected) / expected).toBeLessThan(0.01);
+    expect(timeline[0]!.hwmBytes).toBe(statusBytes(shell, "VmHWM"));
+  });
+
+  it("reads PSS of the tree on the first sample, below the RSS sum of processes sharing libc", async () => {
+    const { shell } = await startShellWithSleeper();
+    const sampler = new MemorySampler(shell, { intervalMs: 1000, originMs: performance.now() });
+    sampler.sample();
+    sampler.sample();
+    const { timeline, pssAvailable, cost } = sampler.stop();
+    expect(pssAvailable).toBe(true);
+    expect(cost.pssReads).toBe(1);
+    expect(timeline[0]!.pssBytes).toBeGreaterThan(1024 * 1024);
+    expect(timeline[0]!.pssBytes).toBeLessThan(timeline[0]!.rssBytes);
+    expect(timeline[1]!.pssBytes).toBeUndefined();
+  });
+
+  it("streams the timeline as CSV with one row per sample", async () => {
+    const { shell } = await startShellWithSleeper();
+    const timelinePath = join(scratch, "timeline.csv");
+    const sampler = new MemorySampler(shell, { intervalMs: 1000, originMs: performance.now(), timelinePath });
+    sampler.sample();
+    sampler.sample();
+    const { timeline } = sampler.stop();
+    const rows = readFileSync(timelinePath, "utf8").trim().split("\n");
+    expect(rows[0]).toBe("t_ms,rss_bytes,pss_bytes,hwm_bytes,processes");
+    expect(rows.slice(1).map((row) => row.split(",").map((cell) => (cell === "" ? undefined : Number(cell))))).toEqual(
+      timeline.map((sample) => [sample.tMs, sample.rssBytes, sample.pssBytes, sample.hwmBytes, sample.processes]),
+    );
+  });
+
+  it("records nothing for a process that has already exited", async () => {
+    const child = spawn("/bin/true");
+    await new Promise((resolve) => child.on("close", resolve));
+    const sampler = new MemorySampler(child.pid!, { intervalMs: 1000, originMs: performance.now() });
+    sampler.sample();
+    expect(sampler.stop()).toMatchObject({ timeline: [], treePeakRssBytes: 0, pssAvailable: false });
+  });
+});
+
+describe("proc-reader", () => {
+  it("finds the children of a multi-threaded process (node itself) through every thread", () => {
+    const child = spawn("/bin/sleep", ["30"]);
+    started.push(child);
+    const threads = readProcessMemory(process.pid)!.threads;
+    const children: number[] = [];
+    expect(threads).toBeGreaterThan(1);
+    expect(appendChildPids(process.pid, threads, children)).toBe(true);
+    expect(children).toContain(child.pid);
+  });
+
+  it("reads the CPU time of a process as process.cpuUsage sees it, to a few clock ticks", () => {
+    let spin = 0;
+    for (let i = 0; i < 3e7; i++) spin += i;
+    expect(spin).toBeGreaterThan(0);
+    const usage = process.cpuUsage();
+    const read = readProcessCpuSeconds(process.pid)!;
+    expect(Math.abs(read.userSeconds - usage.user / 1e6)).toBeLessThan(0.1);
+    expect(Math.abs(read.sysSeconds - usage.system / 1e6)).toBeLessThan(0.1);
+  });
+});
