@@ -63,12 +63,15 @@ export function symbolOf(file: string, name: string): { value: number; size: num
   return symbol;
 }
 
-/** Compiles a C or C++ source (by extension) into a fresh temp folder; returns the output path. */
-export function compile(fileName: string, source: string, flags: string[]): string {
+/**
+ * Compiles a C or C++ source (by extension) into a fresh temp folder; returns the output
+ * path. `libraries` go after the source, where the linker wants them.
+ */
+export function compile(fileName: string, source: string, flags: string[], libraries: string[] = []): string {
   const directory = mkdtempSync(join(tmpdir(), "allocrun-symbolize-"));
   const sourcePath = join(directory, fileName);
   writeFileSync(sourcePath, source);
   const output = join(directory, fileName.replace(/\.(c|cc)$/, flags.includes("-shared") ? ".so" : ""));
-  execFileSync(fileName.endsWith(".cc") ? "g++" : "gcc", [...flags, "-o", output, sourcePath], { stdio: ["ignore", "ignore", "inherit"] });
+  execFileSync(fileName.endsWith(".cc") ? "g++" : "gcc", [...flags, "-o", output, sourcePath, ...libraries], { stdio: ["ignore", "ignore", "inherit"] });
   return output;
 }
