@@ -144,6 +144,10 @@ export async function runComparison(request: CompareRequest, hooks: CompareHooks
     breakdown: explainVariant(entry, statsText.get(entry)),
     notes: [...entry.notes],
   }));
+  const sampleCounts = prepared.flatMap((entry) => entry.timelines.map((timeline) => timeline.length));
+  if (sampleCounts.length && median(sampleCounts) < 5) {
+    note(`most runs lasted fewer than 5 sampling intervals (${request.settings.sampleIntervalMs} ms): mean RSS is rough; use a shorter --sample-interval or a longer workload`);
+  }
   const results = summarizeVariants(inputs, baseline, { alpha: request.settings.alpha, minEffect: request.settings.minEffect });
   const report: CompareReport = {
     schemaVersion: COMPARE_SCHEMA_VERSION,

@@ -14,14 +14,14 @@ const scratch = () => mkdtempSync(join(tmpdir(), "allocrun-compare-"));
 
 const SETTINGS: CompareSettings = { runs: 5, warmup: 0, sampleIntervalMs: 20, prepare: null, input: null, alpha: 0.05, minEffect: 0.01, statsRuns: false };
 
-async function compareOnce(argv: string[], variants: string, settings: Partial<CompareSettings> = {}, cwd = scratch()): Promise<CompareOutcome> {
+async function compareOnce(argv: string[], variants: string, settings: Partial<CompareSettings> = {}, cwd = scratch(), env = process.env): Promise<CompareOutcome> {
   return runComparison({
-    variants: parseVariantList([variants]),
+    variants: parseVariantList(variants ? [variants] : []),
     baseline: undefined,
     program: argv[0] as string,
     argv,
     cwd,
-    env: process.env,
+    env,
     outDir: join(cwd, "compare"),
     settings: { ...SETTINGS, ...settings },
     showOutput: false,
@@ -142,6 +142,16 @@ describe("peak RSS as compare reports it", () => {
         expect(Math.abs(run.peakRssBytes / reference - 1), `${label} run ${run.iteration}`).toBeLessThan(0.01);
       }
     }
+  }, 60_000);
+});
+
+describe("default variants", () => {
+  it("compares every installed allocator and skips one whose library is missing, saying why", async () => {
+    const env = { ...process.env, ALLOCRUN_MIMALLOC_LIB: "/nonexistent/libmimalloc.so.2" };
+    const outcome = await compareOnce([holes, "4"], "", { runs: 1 }, scratch(), env);
+    expect(outcome.report.results.map((r) => r.variant)).toEqual(["glibc", "jemalloc", "tcmalloc"]);
+    expect(outcome.report.notes.join("\n")).toMatch(/skipping mimalloc: ALLOCRUN_MIMALLOC_LIB=\/nonexistent\/libmimalloc\.so\.2/);
+    expect(outcome.report.notes.join("\n")).toMatch(/with 1 runs per variant no difference can be significant/);
   }, 60_000);
 });
 

@@ -74,6 +74,15 @@ describe("ratio interval", () => {
     expect(ci.level).toBeCloseTo(1 - 8 / 252, 12);
   });
 
+  it("uses the normal approximation for large samples and still covers the true ratio of 2", () => {
+    const baseline = Array.from({ length: 40 }, (_, i) => 100 + ((i * 37) % 11));
+    const ci = estimateRatioInterval(baseline.map((v) => v * 2), baseline, 0.05)!;
+    expect(ci.level).toBe(0.95);
+    expect(ci.low).toBeLessThanOrEqual(2);
+    expect(ci.high).toBeGreaterThanOrEqual(2);
+    expect(ci.high / ci.low).toBeLessThan(1.1);
+  });
+
   it("is null when the runs are too few for the level or a value is zero", () => {
     expect(estimateRatioInterval([1, 2, 3], [4, 5, 6], 0.05)).toBeNull();
     expect(estimateRatioInterval([0, 1, 2, 3, 4], [1, 2, 3, 4, 5], 0.05)).toBeNull();
