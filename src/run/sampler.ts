@@ -1,10 +1,11 @@
 // Samples the memory of a running program and its descendant processes.
 //
-// Every interval: VmRSS of each process in the tree (found through
-// /proc/<pid>/task/<tid>/children), summed; VmHWM of the main process. Now and then: PSS
-// of the tree from smaps_rollup, which walks every page table and holds the program's
-// mmap lock while it does, so it is read at most PSS_DUTY_FRACTION of the time and at
-// most every PSS_MIN_SAMPLES_APART samples.
+// Every interval: VmRSS of each process in the tree, summed; VmHWM of the main process.
+// Two reads are spread out so that each takes at most a small fraction of the time:
+//  - finding the tree (/proc/<pid>/task/<tid>/children for every thread of every process:
+//    a 64-thread program costs ~65 reads); between searches the last tree is re-read;
+//  - PSS from smaps_rollup, which walks every page table of the process and holds its
+//    mmap lock meanwhile (~3.5 ms for 300 MiB): at most every PSS_MIN_SAMPLES_APART.
 //
 // Timeline file (optional), CSV with a header line:
 //   t_ms        milliseconds since the program started (from allocrun's clock)
@@ -64,6 +65,9 @@ export interface SamplerSummary {
 export const DEFAULT_SAMPLE_INTERVAL_MS = 20;
 const PSS_DUTY_FRACTION = 0.01;
 const PSS_MIN_SAMPLES_APART = 5;
+const DISCOVERY_DUTY_FRACTION = 0.005;
+/** One slow search (the machine was busy) must not hide new children for long. */
+const DISCOVERY_MAX_SAMPLES_APART = 10;
 const MAX_TREE_PROCESSES = 4096;
 const TIMELINE_FLUSH_SAMPLES = 50;
 const TIMELINE_HEADER = "t_ms,rss_bytes,pss_bytes,hwm_bytes,processes\n";
@@ -81,14 +85,18 @@ export class MemorySampler {
   #mainPeakHwmBytes = 0;
   #pssAvailable = false;
   #pssEnabled = true;
-  #nextPssSample = 0;
+  readonly #pssSchedule: DutySchedule;
+  readonly #discoverySchedule: DutySchedule;
+  #samples = 0;
+  #sampleMs = 0;
   #cpu: ProcessCpuSeconds | undefined;
-  readonly #cost = { samples: 0, sampleMs: 0, pssReads: 0, pssMs: 0 };
 
   /** Creates the timeline file, if one is asked for, right away. */
   constructor(pid: number, options: SamplerOptions) {
     this.#pid = pid;
     this.#options = options;
+    this.#pssSchedule = new DutySchedule(PSS_DUTY_FRACTION, options.intervalMs, PSS_MIN_SAMPLES_APART, Infinity);
+    this.#discoverySchedule = new DutySchedule(DISCOVERY_DUTY_FRACTION, options.intervalMs, 1, DISCOVERY_MAX_SAMPLES_APART);
     if (options.timelinePath !== undefined) {
       // A failing timeline file must not take down the run of a program that is already going.
       try {
@@ -123,7 +131,7 @@ export class MemorySampler {
       pssAvailable: this.#pssAvailable,
       ...(this.#timelineError === undefined ? {} : { timelineError: this.#timelineError }),
       ...(this.#cpu ? { cpu: this.#cpu } : {}),
-      cost: { ...this.#cost },
+      cost: { samples: this.#samples, sampleMs: this.#sampleMs, pssReads: this.#pssSchedule.reads, pssMs: this.#pssSchedule.spentMs },
     };
   }
 
@@ -133,34 +141,44 @@ export class MemorySampler {
     const main = readProcessMemory(this.#pid);
     if (main === undefined) return;
     if (this.#options.readCpuTimes) this.#cpu = readProcessCpuSeconds(this.#pid) ?? this.#cpu;
+    const readPss = this.#pssEnabled && this.#pssSchedule.isDue(this.#samples);
+    const discover = this.#discoverySchedule.isDue(this.#samples);
+    let pssMs = 0;
+    let discoveryMs = 0;
+    const timed = (action: () => void): number => {
+      const start = performance.now();
+      action();
+      return performance.now() - start;
+    };
 
-    const readPss = this.#pssEnabled && this.#cost.samples >= this.#nextPssSample;
-    const pssBegan = performance.now();
-    let pssBytes = readPss ? this.#readPss(this.#pid) : undefined;
-
+    let pssBytes: number | undefined;
+    if (readPss) pssMs += timed(() => (pssBytes = this.#readPss(this.#pid)));
+    // Descendants, found now (appended while walking) or known from the last search.
     const tree = this.#tree;
-    tree.length = 0;
-    appendChildPids(this.#pid, main.threads, tree);
+    if (discover) {
+      tree.length = 0;
+      discoveryMs += timed(() => appendChildPids(this.#pid, main.threads, tree));
+    }
     let rssBytes = main.rssBytes;
     let processes = 1;
     for (let index = 0; index < tree.length && index < MAX_TREE_PROCESSES; index++) {
       const pid = tree[index]!;
       const memory = readProcessMemory(pid);
-      if (memory === undefined) continue;
+      if (memory === undefined) continue; // exited since the search
       rssBytes += memory.rssBytes;
       processes++;
-      if (pssBytes !== undefined) pssBytes += this.#readPss(pid) ?? 0;
-      appendChildPids(pid, memory.threads, tree);
+      if (pssBytes !== undefined) pssMs += timed(() => (pssBytes! += this.#readPss(pid) ?? 0));
+      if (discover) discoveryMs += timed(() => appendChildPids(pid, memory.threads, tree));
     }
-    const ended = performance.now();
-    if (readPss) this.#schedulePss(ended - pssBegan);
+    if (readPss) this.#pssSchedule.record(this.#samples, pssMs);
+    if (discover) this.#discoverySchedule.record(this.#samples, discoveryMs);
 
     const sample: MemorySample = { tMs: Math.round((began - this.#options.originMs) * 10) / 10, rssBytes, processes };
     if (pssBytes !== undefined) sample.pssBytes = pssBytes;
     sample.hwmBytes = main.hwmBytes;
     this.#record(sample);
-    this.#cost.samples++;
-    this.#cost.sampleMs += ended - began;
+    this.#samples++;
+    this.#sampleMs += performance.now() - began;
   }
 
   #readPss(pid: number): number | undefined {
@@ -168,15 +186,6 @@ export class MemorySampler {
     if (pss !== undefined) this.#pssAvailable = true;
     else if (pid === this.#pid) this.#pssEnabled = false; // no smaps_rollup here: stop trying
     return pss;
-  }
-
-  /** Next PSS read after enough samples that reading it stays under the duty fraction.
-   * (The cost measured includes the RSS reads of the tree, an upper bound.) */
-  #schedulePss(elapsedMs: number): void {
-    this.#cost.pssReads++;
-    this.#cost.pssMs += elapsedMs;
-    const samplesApart = Math.ceil(elapsedMs / (PSS_DUTY_FRACTION * this.#options.intervalMs));
-    this.#nextPssSample = this.#cost.samples + Math.max(PSS_MIN_SAMPLES_APART, samplesApart);
   }
 
   #record(sample: MemorySample): void {
@@ -196,5 +205,31 @@ export class MemorySampler {
       this.#timelineError ??= (error as Error).message;
     }
     this.#pendingCsv = "";
+  }
+}
+
+/** Spaces out a costly read: after one that took t ms, the next comes after enough
+ * samples that the read stays under `fraction` of the time (within minApart..maxApart). */
+class DutySchedule {
+  reads = 0;
+  spentMs = 0;
+  #nextSample = 0;
+
+  constructor(
+    readonly fraction: number,
+    readonly intervalMs: number,
+    readonly minApart: number,
+    readonly maxApart: number,
+  ) {}
+
+  isDue(sampleIndex: number): boolean {
+    return sampleIndex >= this.#nextSample;
+  }
+
+  record(sampleIndex: number, elapsedMs: number): void {
+    this.reads++;
+    this.spentMs += elapsedMs;
+    const apart = Math.ceil(elapsedMs / (this.fraction * this.intervalMs));
+    this.#nextSample = sampleIndex + Math.min(this.maxApart, Math.max(this.minApart, apart));
   }
 }

@@ -132,6 +132,17 @@ describe.each(modes)("launchProgram $name", ({ launcherPath }) => {
   });
 });
 
+describe("launchProgram through the launcher", () => {
+  // (Spawned from node, libuv's execvp hands such a file to /bin/sh instead.)
+  it("maps a file that is no executable format to exit code 126 with ENOEXEC", async () => {
+    const junk = join(scratch, "junk");
+    writeFileSync(junk, "\x7fELG not a program\n", { mode: 0o755 });
+    const result = await launchProgram(request(junk, []));
+    expect(result.exitCode).toBe(126);
+    expect(result.execError?.code).toBe("ENOEXEC");
+  });
+});
+
 describe("launchProgram's peak RSS", () => {
   for (const when of ["late", "early"]) {
     it(`agrees with /usr/bin/time -f %M within 1% for peak 64 ${when}`, async () => {
