@@ -1,12 +1,10 @@
 // The gate's verdict for people: one table (metric, baseline, now, change, limit, verdict)
 // built once and written as aligned text for the terminal or as Markdown for a pull
 // request or GITHUB_STEP_SUMMARY; the two differ only in row syntax.
-import { alignColumns, type Painter } from "../core/terminal.js";
+import type { Painter } from "../core/terminal.js";
+import { cell, renderTable, type Column, type Table } from "../report/table.js";
 import { formatChange, formatLimitPercent, formatMetricValue } from "./format-metric.js";
 import type { GateResult, MetricVerdict, MetricVerdictName } from "./evaluate-gate.js";
-
-const HEADER = ["metric", "baseline", "now", "change", "limit", "verdict"];
-const RIGHT_ALIGNED = new Set([1, 2, 3]);
 
 const VERDICT_WORDS: Record<MetricVerdictName, string> = { pass: "ok", improved: "improved", inconclusive: "inconclusive", regression: "REGRESSION" };
 
@@ -20,15 +18,28 @@ export interface GateContext {
   baselineFile: string | undefined;
 }
 
-function tableRows(result: GateResult): string[][] {
-  return result.metrics.map((m) => [
-    m.metric,
-    m.baseline === undefined ? "—" : formatMetricValue(m.metric, m.baseline),
-    formatMetricValue(m.metric, m.current),
-    m.changeFraction === undefined ? "—" : formatChange(m.changeFraction),
-    describeLimit(m),
-    VERDICT_WORDS[m.verdict],
-  ]);
+const COLUMNS: Column[] = [
+  { header: "metric", align: "left" },
+  { header: "baseline", align: "right" },
+  { header: "now", align: "right" },
+  { header: "change", align: "right" },
+  { header: "limit", align: "left" },
+  { header: "verdict", align: "left" },
+];
+
+/** The table; `verdictText` lets the terminal colour the verdict column. */
+function buildGateTable(result: GateResult, verdictText: (m: MetricVerdict) => string = (m) => VERDICT_WORDS[m.verdict]): Table {
+  return {
+    columns: COLUMNS,
+    rows: result.metrics.map((m) => [
+      cell(m.metric),
+      cell(m.baseline === undefined ? "—" : formatMetricValue(m.metric, m.baseline), m.baseline ?? ""),
+      cell(formatMetricValue(m.metric, m.current), m.current),
+      cell(m.changeFraction === undefined ? "—" : formatChange(m.changeFraction), m.changeFraction ?? ""),
+      cell(describeLimit(m)),
+      cell(verdictText(m), m.verdict),
+    ]),
+  };
 }
 
 export function describeLimit(m: MetricVerdict): string {
@@ -59,13 +70,14 @@ function describeContext(context: GateContext): string[] {
 }
 
 export function renderGateText(result: GateResult, context: GateContext, paint: Painter): string {
-  const colour = (verdict: MetricVerdictName, text: string) =>
-    verdict === "regression" ? paint.red(paint.bold(text)) : verdict === "inconclusive" ? paint.yellow(text) : verdict === "improved" ? paint.green(text) : text;
-  const rows = tableRows(result).map((row, i) => {
-    const verdict = (result.metrics[i] as MetricVerdict).verdict;
-    return [...row.slice(0, -1), colour(verdict, row[row.length - 1] as string)];
-  });
-  const lines = alignColumns([HEADER.map((h) => paint.bold(h)), ...rows], RIGHT_ALIGNED);
+  const colour = (m: MetricVerdict) => {
+    const word = VERDICT_WORDS[m.verdict];
+    if (m.verdict === "regression") return paint.red(paint.bold(word));
+    if (m.verdict === "inconclusive") return paint.yellow(word);
+    return m.verdict === "improved" ? paint.green(word) : word;
+  };
+  const table = buildGateTable(result, colour);
+  const lines = [renderTable({ ...table, columns: table.columns.map((column) => ({ ...column, header: paint.bold(column.header) })) }, "terminal").trimEnd()];
   for (const m of result.metrics) if (m.verdict !== "pass") lines.push(`  ${m.metric}: ${m.reason}`);
   lines.push(...describeContext(context).map((line) => paint.dim(line)));
   const verdictLine = summarizeVerdict(result);
@@ -76,12 +88,7 @@ export function renderGateText(result: GateResult, context: GateContext, paint: 
 const MARKDOWN_ICONS: Record<GateResult["verdict"], string> = { pass: "✅ pass", inconclusive: "⚠️ inconclusive", regression: "❌ memory regression" };
 
 export function renderGateMarkdown(result: GateResult, context: GateContext): string {
-  const escape = (cell: string) => cell.replace(/\|/g, "\\|");
-  const row = (cells: string[]) => `| ${cells.map(escape).join(" | ")} |`;
-  const alignment = HEADER.map((_, i) => (RIGHT_ALIGNED.has(i) ? "---:" : ":---"));
-  const lines = [`### allocrun ci: ${MARKDOWN_ICONS[result.verdict]}`, "", row(HEADER), `|${alignment.join("|")}|`];
-  for (const cells of tableRows(result)) lines.push(row(cells));
-  lines.push("");
+  const lines = [`### allocrun ci: ${MARKDOWN_ICONS[result.verdict]}`, "", renderTable(buildGateTable(result), "markdown").trimEnd(), ""];
   for (const m of result.metrics) if (m.verdict !== "pass") lines.push(`- **${m.metric}**: ${m.reason}`);
   lines.push(...describeContext(context).map((line) => `- ${line.replace(/^command: (.*)$/, "command: `$1`")}`));
   lines.push("", summarizeVerdict(result), "");

@@ -184,20 +184,29 @@ describe("allocrun ci refuses what it cannot judge, with exit 2 and the fix", ()
 
 describe("allocrun ci with the allocators' own exact counts", () => {
   for (const allocator of ["jemalloc", "tcmalloc"]) {
-    it(`counts identically twice under ${allocator} and fails the +10% variant on alloc_count`, async () => {
+    it(`counts identically twice under ${allocator}, fails the +10% variant on alloc_count and names the site that grew`, async () => {
       const project = createProject();
       project.install("base");
       const metrics = ["--metric", "alloc_count,alloc_bytes,live_at_exit"];
-      expect((await project.ci(["-a", allocator, "--update-baseline", ...metrics, "--", "./build/workload"])).exitCode).toBe(0);
+      const created = await project.ci(["-a", allocator, "--update-baseline", ...metrics, "--", "./build/workload"]);
+      expect(created.exitCode, created.stderr).toBe(0);
+      expect(JSON.parse(readFileSync(join(project.dir, ".allocrun", "baseline.json"), "utf8")).profile).toEqual({ path: "baseline.sites.json", format: "allocrun-sites" });
       const again = await project.ci([...metrics, "--json", "--", "./build/workload"]);
       expect(again.exitCode, again.stderr).toBe(0);
       expect(verdictOf(again).metrics.map((m) => m.changeFraction)).toEqual([0, 0, 0]);
+
       project.install("grown");
-      const grown = await project.ci([...metrics, "--json", "--", "./build/workload"]);
+      const out = join(project.dir, "grown-gate");
+      const grown = await project.ci([...metrics, "--json", "-o", out, "--", "./build/workload"]);
       expect(grown.exitCode).toBe(1);
       const count = verdictOf(grown).metrics.find((m) => m.metric === "alloc_count");
       expect(count?.verdict).toBe("regression");
       expect(count?.changeFraction).toBeCloseTo(0.1, 2);
+      // 200 more records, each a struct and a name: all of the growth is in make_record.
+      expect(grown.stderr).toMatch(/^top growing allocation sites: make_record \+400$/m);
+      expect(readFileSync(join(out, "growing-sites.md"), "utf8")).toMatch(/^\| \+400 \| 10\.0% \| 4,400 \| 4,000 \| make_record \| workload\.c:\d+ \|$/m);
+      expect(readFileSync(join(out, "growing-sites.svg"), "utf8")).toMatch(/^<svg [^>]*>/m);
+      expect(JSON.parse(readFileSync(join(out, "verdict.json"), "utf8")).files).toEqual(["summary.md", "verdict.json", "growing-sites.md", "growing-sites.svg"]);
     });
   }
 });
