@@ -9,7 +9,7 @@
 //   "sampleType": "inuse_space" | "inuse_objects" | "alloc_space" | "alloc_objects" | "cpu" | "samples",
 //   "unit": "bytes" | "count" | "nanoseconds",
 //   "total": <number>                    un-sampled sum over all stacks, in `unit`
-//   "top": [                             top N by flat value (diff: by |delta.flat|)
+//   "top": [                             top N by flat value (diff: changed rows by |delta.flat|)
 //     { "function", "flat", "cum", "flatPercent", "cumPercent",   (percent of total, 0-100)
 //       "file": "<source path>" | null, "line": <number> | null, "object": "<basename>" | null,
 //       diff only: "base": { "flat", "cum" }, "delta": { "flat", "cum" } } ],
@@ -73,7 +73,10 @@ export function buildAnalysisJson(analysis: Analysis, top: number): Record<strin
     ...common,
     base: { source: analysis.base.source, total: roundValue(analysis.base.stacks.total) },
     deltaTotal: roundValue(analysis.total - analysis.base.stacks.total),
-    top: analysis.base.diff.rows.slice(0, top).map((row) => diffRow(row, analysis.total)),
+    top: analysis.base.diff.rows
+      .filter((row) => row.deltaFlat !== 0 || row.deltaCum !== 0)
+      .slice(0, top)
+      .map((row) => diffRow(row, analysis.total)),
     unsymbolizedObjects: analysis.unsymbolizedObjects,
   };
 }

@@ -1,8 +1,9 @@
 // `--format pprof`: the analysed profile as gzipped profile.proto for `go tool pprof`,
 // Pyroscope or speedscope (profile-formats.md §4). Symbolized locations, allocator frames
 // already dropped, every sample type of the source, values rounded so that each type's
-// total stays exact. With a base profile the base samples are added negated — what
-// `pprof -diff_base` does — so totals and every view show NEW − OLD.
+// total stays exact. With a base profile the base samples are added negated and labelled
+// pprof::base=true — exactly what `pprof -diff_base` does — so every view shows NEW − OLD
+// and percentages relate to the base total.
 import { gzipSync } from "node:zlib";
 import { Function as PprofFunction, Label, Line, Location, Mapping, Profile as PprofProfile, Sample, StringTable, ValueType } from "pprof-format";
 import type { PreparedProfile } from "../analysis/analysis.js";
@@ -81,6 +82,8 @@ class PprofWriter {
       const labels: Label[] = [];
       for (const [key, num] of Object.entries(sample.numLabels ?? {})) labels.push(new Label({ key: this.strings.dedup(key), num: Math.round(num) }));
       for (const [key, str] of Object.entries(sample.labels ?? {})) labels.push(new Label({ key: this.strings.dedup(key), str: this.strings.dedup(str) }));
+      // pprof's own -diff_base marks base samples this way; percentages then relate to the base.
+      if (sign === -1) labels.push(new Label({ key: this.strings.dedup("pprof::base"), str: this.strings.dedup("true") }));
       this.samples.push(
         new Sample({
           locationId: sample.locationIds.map((id) => locationIds.get(id) ?? 0),

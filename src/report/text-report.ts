@@ -102,13 +102,15 @@ export function renderTextReport(analysis: Analysis, options: TextReportOptions)
   const { top, style } = options;
   const diff = analysis.base?.diff;
   if (style === "csv") {
-    return renderTable(diff ? diffTable(diff.rows.slice(0, top), analysis, "Flat") : functionTable(analysis.rows.slice(0, top), analysis), "csv");
+    const changed = diff?.rows.filter((row) => row.deltaFlat !== 0);
+    return renderTable(changed ? diffTable(changed.slice(0, top), analysis, "Flat") : functionTable(analysis.rows.slice(0, top), analysis), "csv");
   }
   const parts: string[] = [style === "markdown" ? `**${totalLine(analysis)}**\n` : `${totalLine(analysis)}\n`];
   const indent = style === "terminal" ? "  " : "";
   if (diff) {
-    const byCum = [...diff.rows].sort((a, b) => Math.abs(b.deltaCum) - Math.abs(a.deltaCum));
-    parts.push(heading(`Top ${top} changes by flat`, style), renderTable(diffTable(diff.rows.slice(0, top), analysis, "Flat"), style, indent));
+    const byFlat = diff.rows.filter((row) => row.deltaFlat !== 0);
+    const byCum = diff.rows.filter((row) => row.deltaCum !== 0).sort((a, b) => Math.abs(b.deltaCum) - Math.abs(a.deltaCum));
+    parts.push(heading(`Top ${top} changes by flat`, style), renderTable(diffTable(byFlat.slice(0, top), analysis, "Flat"), style, indent));
     if (options.withCumTable !== false) parts.push(heading(`Top ${top} changes by cum`, style), renderTable(diffTable(byCum.slice(0, top), analysis, "Cum"), style, indent));
   } else {
     parts.push(heading(`Top ${top} by flat`, style), renderTable(functionTable(analysis.rows.slice(0, top), analysis), style, indent));
