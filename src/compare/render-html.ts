@@ -1,7 +1,7 @@
 // --export-html: one self-contained file (inline CSS, SVG and a few lines of script; no
 // network), readable offline and attachable to a ticket. Pure: report in, text out.
 import { formatBytes, formatDurationMs } from "../core/units.js";
-import type { CompareReport, TimelinePoint } from "./report-model.js";
+import type { CompareReport, RunTimeline } from "./report-model.js";
 import { buildBreakdownTable, buildMedianTable, buildRunsTable, buildVerdictTable, describeIntervalLevels, hasBreakdown } from "./report-tables.js";
 import { PALETTE, chooseByteTickUnit, escapeXml, renderLineChart, renderScatterChart, renderStackedBars, thinSeries, type BarSegment } from "./svg-charts.js";
 import type { Table } from "./table-writer.js";
@@ -59,22 +59,25 @@ function colorOf(index: number): string {
   return PALETTE[index % PALETTE.length] as string;
 }
 
-function renderTimelineSection(report: CompareReport, timelines: ReadonlyMap<string, readonly TimelinePoint[]>): string {
+function renderTimelineSection(report: CompareReport, timelines: ReadonlyMap<string, RunTimeline>): string {
   const series = report.results.flatMap((result, index) => {
-    const points = timelines.get(result.variant);
-    if (!points || points.length === 0) return [];
-    return [{ label: result.variant, color: colorOf(index), points: thinSeries(points.map((p) => ({ x: p.tMs, y: p.rssBytes })), 600) }];
+    const timeline = timelines.get(result.variant);
+    if (!timeline || timeline.points.length === 0) return [];
+    const run = result.runs.find((r) => r.iteration === timeline.iteration);
+    const marker = run && { x: run.wallSeconds * 1000, y: run.peakRssBytes, title: `${result.variant}: peak RSS ${formatBytes(run.peakRssBytes)} (${run.peakRssMethod}), at any time up to the exit` };
+    const points = thinSeries(timeline.points.map((p) => ({ x: p.tMs, y: p.rssBytes })), 600);
+    return [{ label: result.variant, color: colorOf(index), points, ...(marker ? { marker } : {}) }];
   });
   if (series.length === 0) return `<p class="note">No RSS samples were taken (every run was shorter than the sampling interval of ${report.settings.sampleIntervalMs} ms).</p>`;
   const legend = report.results
-    .map((result, index) => (timelines.get(result.variant)?.length ? `<li data-toggle="${series.findIndex((s) => s.label === result.variant)}"><span class="swatch" style="background:${colorOf(index)}"></span>${escapeXml(result.variant)}</li>` : ""))
+    .map((result, index) => (timelines.get(result.variant)?.points.length ? `<li data-toggle="${series.findIndex((s) => s.label === result.variant)}"><span class="swatch" style="background:${colorOf(index)}"></span>${escapeXml(result.variant)}</li>` : ""))
     .join("");
   const chart = renderLineChart("rss-timeline", "RSS over time, median run of each variant", series, { title: "time since start", format: (ms) => formatDurationMs(ms) }, {
     title: "RSS (program and children)",
     format: formatBytes,
     tickUnit: chooseByteTickUnit(Math.max(...series.flatMap((s) => s.points.map((p) => p.y)))),
   });
-  return `<ul class="legend">${legend}</ul>${chart}<p class="note">For each variant, the measured run with the median peak RSS; sampled every ${report.settings.sampleIntervalMs} ms. Click a name to hide or show its line.</p>`;
+  return `<ul class="legend">${legend}</ul>${chart}<p class="note">For each variant, the measured run with the median peak RSS; sampled every ${report.settings.sampleIntervalMs} ms. The hollow dot at the end of each line is that run's exact peak RSS from the kernel, which sampling can miss. Click a name to hide or show its line.</p>`;
 }
 
 function renderScatterSection(report: CompareReport): string {
@@ -118,7 +121,7 @@ function renderBreakdownSection(report: CompareReport): string {
   );
 }
 
-export function renderHtmlReport(report: CompareReport, timelines: ReadonlyMap<string, readonly TimelinePoint[]>): string {
+export function renderHtmlReport(report: CompareReport, timelines: ReadonlyMap<string, RunTimeline>): string {
   const verdictClass = (cell: string, column: number) => (column !== 6 ? undefined : cell === "better" ? "better" : cell === "worse" ? "worse" : "neutral");
   const levels = describeIntervalLevels(report);
   const failures = report.results.flatMap((r) => r.runs.filter((run) => !run.ok).map((run) => `<li>${escapeXml(`${r.variant} run ${run.iteration}: ${run.failure} (${run.folder})`)}</li>`));

@@ -164,3 +164,9 @@ export interface TimelinePoint {
   tMs: number;
   rssBytes: number;
 }
+
+export interface RunTimeline {
+  /** The measured run the samples belong to (its RunRecord has the same iteration). */
+  iteration: number;
+  points: TimelinePoint[];
+}

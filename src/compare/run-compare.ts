@@ -14,7 +14,7 @@ import { createRunFolder } from "../run/run-folder.js";
 import { parseAllocatorStats } from "../stats/index.js";
 import { findParetoFront, metricValues, recommendVariant, summarizeVariants, type VariantRuns } from "./analyze.js";
 import { explainPeakMemory } from "./memory-breakdown.js";
-import { COMPARE_SCHEMA_VERSION, METRICS, type CompareReport, type CompareSettings, type RunRecord, type TimelinePoint } from "./report-model.js";
+import { COMPARE_SCHEMA_VERSION, METRICS, type CompareReport, type CompareSettings, type RunRecord, type RunTimeline, type TimelinePoint } from "./report-model.js";
 import { planRuns, type PlannedRun } from "./schedule.js";
 import { median, smallestPossiblePValue } from "./statistics.js";
 import { assignFolderNames, DEFAULT_VARIANT_ALLOCATORS, type Variant } from "./variants.js";
@@ -52,8 +52,8 @@ export interface CompareHooks {
 
 export interface CompareOutcome {
   report: CompareReport;
-  /** Timeline of each variant's median run (by peak RSS), for charts. */
-  timelines: Map<string, TimelinePoint[]>;
+  /** Timeline of each variant's median run (by peak RSS), for charts; absent without successful runs. */
+  timelines: Map<string, RunTimeline>;
 }
 
 interface PreparedVariant {
@@ -165,7 +165,12 @@ export async function runComparison(request: CompareRequest, hooks: CompareHooks
     recommendation: recommendVariant(results, baseline, request.settings.alpha),
     notes,
   };
-  return { report, timelines: new Map(prepared.map((entry) => [entry.variant.label, pickMedianTimeline(entry)])) };
+  const timelines = new Map<string, RunTimeline>();
+  for (const entry of prepared) {
+    const timeline = pickMedianTimeline(entry);
+    if (timeline) timelines.set(entry.variant.label, timeline);
+  }
+  return { report, timelines };
 }
 
 /** Default variants: each of glibc, jemalloc, tcmalloc, mimalloc whose library is found here. */
@@ -279,10 +284,10 @@ function readTextIfPresent(path: string): string {
 }
 
 /** The timeline of the successful run whose peak RSS is the median (lower middle for even counts). */
-function pickMedianTimeline(entry: PreparedVariant): TimelinePoint[] {
+function pickMedianTimeline(entry: PreparedVariant): RunTimeline | undefined {
   const candidates = entry.runs.map((run, index) => ({ run, index })).filter(({ run }) => run.ok);
-  if (candidates.length === 0) return [];
+  if (candidates.length === 0) return undefined;
   candidates.sort((a, b) => a.run.peakRssBytes - b.run.peakRssBytes);
-  const middle = candidates[Math.floor((candidates.length - 1) / 2)] as { index: number };
-  return entry.timelines[middle.index] ?? [];
+  const middle = candidates[Math.floor((candidates.length - 1) / 2)] as { run: RunRecord; index: number };
+  return { iteration: middle.run.iteration, points: entry.timelines[middle.index] ?? [] };
 }

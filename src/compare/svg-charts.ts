@@ -5,6 +5,8 @@ export interface Series {
   label: string;
   color: string;
   points: Array<{ x: number; y: number }>;
+  /** A hollow dot drawn with the line (e.g. the exact peak, which sampling may miss). */
+  marker?: { x: number; y: number; title: string };
 }
 
 export interface Axis {
@@ -107,16 +109,19 @@ function svgOpen(id: string, title: string): string {
 
 /** A line per series; y starts at 0 so heights compare honestly. */
 export function renderLineChart(id: string, title: string, series: readonly Series[], xAxis: Axis, yAxis: Axis): string {
-  const all = series.flatMap((s) => s.points);
+  const all = series.flatMap((s) => (s.marker ? [...s.points, s.marker] : s.points));
   const xMax = Math.max(1, ...all.map((p) => p.x));
   const yMax = Math.max(1, ...all.map((p) => p.y)) * 1.05;
   const frame = drawFrame([0, xMax], [0, yMax], xAxis, yAxis);
   const lines = series.map((s, index) => {
     const path = s.points.map((p) => `${frame.sx(p.x).toFixed(1)},${frame.sy(p.y).toFixed(1)}`).join(" ");
     const peak = s.points.reduce((best, p) => (p.y > best ? p.y : best), 0);
+    const marker = s.marker
+      ? `<circle class="marker" cx="${frame.sx(s.marker.x).toFixed(1)}" cy="${frame.sy(s.marker.y).toFixed(1)}" r="4" fill="#fff" stroke="${s.color}" stroke-width="2"><title>${escapeXml(s.marker.title)}</title></circle>`
+      : "";
     return (
-      `<g class="series" data-series="${index}"><title>${escapeXml(`${s.label}: peak ${yAxis.format(peak)}`)}</title>` +
-      `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${path}"/></g>`
+      `<g class="series" data-series="${index}"><title>${escapeXml(`${s.label}: highest sample ${yAxis.format(peak)}`)}</title>` +
+      `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${path}"/>${marker}</g>`
     );
   });
   return `${svgOpen(id, title)}${frame.axes}${lines.join("")}</svg>`;
