@@ -18,6 +18,7 @@ await build({
   platform: "node",
   target: "node20",
   packages: "external",
-  chunkNames: "chunks/[name]-[hash]",
+  // Chunks stay beside main.js: modules find package files by "../../" from their own URL.
+  chunkNames: "[name]-[hash]",
   logLevel: "warning",
 });

@@ -10,6 +10,7 @@ packages=(
   libc-devtools                           # memusage (libmemusage.so ships in libc6)
   golang-go graphviz                      # go tool pprof cross-check, Go binaries for doctor; dot
   gdb                                     # live-process dumps
+  chromium                                # the compare HTML report is checked in headless Chromium
 )
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
 missing=()

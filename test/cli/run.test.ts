@@ -53,6 +53,8 @@ describe("allocrun run: exit status, signals and the manifest", () => {
     const manifest = readManifest(out);
     expect(manifest).toMatchObject({ schemaVersion: 1, exitCode: 3, signal: null });
     expect(manifest.peakRssBytes).toBeGreaterThan(8 * 1024 * 1024);
+    // The built CLI must find its native launcher (a bundling mistake once lost it).
+    expect(manifest.peakRssMethod).toBe("wait4-rusage");
     for (const key of ["command", "cwd", "allocator", "env", "startedAt", "wallSeconds", "userSeconds", "sysSeconds", "peakRssMethod", "artifacts", "warnings"]) {
       expect(manifest).toHaveProperty(key);
     }
