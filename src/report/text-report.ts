@@ -113,7 +113,9 @@ export function renderTextReport(analysis: Analysis, options: TextReportOptions)
     parts.push(heading(`Top ${top} changes by flat`, style), renderTable(diffTable(byFlat.slice(0, top), analysis, "Flat"), style, indent));
     if (options.withCumTable !== false) parts.push(heading(`Top ${top} changes by cum`, style), renderTable(diffTable(byCum.slice(0, top), analysis, "Cum"), style, indent));
   } else {
-    parts.push(heading(`Top ${top} by flat`, style), renderTable(functionTable(analysis.rows.slice(0, top), analysis), style, indent));
+    // Functions that allocate (or run) nothing themselves belong in the cum table only.
+    const allocating = analysis.rows.filter((row) => row.flat !== 0);
+    parts.push(heading(`Top ${top} by flat`, style), renderTable(functionTable(allocating.slice(0, top), analysis), style, indent));
     if (options.withCumTable !== false) parts.push(heading(`Top ${top} by cum`, style), renderTable(functionTable(sortByCum([...analysis.rows]).slice(0, top), analysis), style, indent));
   }
   parts.push(renderUnsymbolizedNote(analysis.unsymbolizedObjects, style));

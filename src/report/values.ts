@@ -25,6 +25,7 @@ export function formatNanoseconds(value: number): string {
   if (ns >= 1e9) return `${sign}${(ns / 1e9).toFixed(ns >= 1e11 ? 0 : 2)} s`;
   if (ns >= 1e6) return `${sign}${(ns / 1e6).toFixed(ns >= 1e8 ? 0 : 1)} ms`;
   if (ns >= 1e3) return `${sign}${(ns / 1e3).toFixed(1)} µs`;
+  if (ns === 0) return "0";
   return `${sign}${Math.round(ns)} ns`;
 }
 

@@ -26,7 +26,8 @@ natively and reports where memory or time went.
   --base OLD            show NEW − OLD per function (what grew, what shrank)
   --growth              rank allocation sites by steady growth across a series of dumps
                         (the run folder's dumps, or the PROFILEs given, oldest first)
-  --format FORMAT       text (default), json, collapsed, svg, pprof, dot, markdown, csv
+  --format FORMAT       text (default), json, collapsed, svg (flame graph), pprof, dot,
+                        markdown, csv
   -o, --output FILE     write there instead of stdout; the format follows the extension
                         when --format is not given (.svg .json .pb.gz .dot .folded .md .csv);
                         --format dot with -o x.svg/x.pdf renders with Graphviz
@@ -118,9 +119,14 @@ export function parseAnalyzeArguments(args: string[]): AnalyzeOptions {
   };
 }
 
+/** Other names people use for the same outputs. */
+const FORMAT_ALIASES: Record<string, OutputFormat> = { flamegraph: "svg", flame: "svg", folded: "collapsed", md: "markdown", proto: "pprof", pb: "pprof", txt: "text" };
+
 function chooseFormat(requested: string | undefined, output: string | undefined): OutputFormat {
   if (requested !== undefined) {
     if ((OUTPUT_FORMATS as readonly string[]).includes(requested)) return requested as OutputFormat;
+    const alias = FORMAT_ALIASES[requested.toLowerCase()];
+    if (alias !== undefined) return alias;
     const close = findClosestNames(requested, OUTPUT_FORMATS, 1);
     throw usageError(`unknown --format "${requested}"`, close.length > 0 ? `did you mean ${close[0]}? (one of ${OUTPUT_FORMATS.join(", ")})` : `one of ${OUTPUT_FORMATS.join(", ")}`);
   }
