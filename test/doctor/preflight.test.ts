@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AllocrunError } from "../../src/core/errors.js";
 import type { AllocatorName } from "../../src/core/allocators.js";
 import { parseLoaderPreloadErrors } from "../../src/detect/index.js";
+import { parseConfReply } from "../../src/doctor/machine/jemalloc-profiling.js";
+import { gatherTarget, runTargetChecks } from "../../src/doctor/target/index.js";
 import { checkLibraryFitsTarget, checkTarget } from "../../src/run/preflight.js";
 import { buildExample } from "../helpers/examples.js";
 import {
@@ -181,12 +183,27 @@ describe("allocators built into the program (the 'Rust build not affected' row)"
       }
     });
 
+    it("is found by its _rjem_ symbols too when doctor reads the whole file", (context) => {
+      if (archive === undefined) context.skip(PREFIXED_JEMALLOC_SKIP_REASON);
+      const program = buildExample("rjem-prefixed", { flags: flags() });
+      const gathered = gatherTarget(program, { shownName: "./rjem", depth: "whole", pathVariable: undefined, runner: { uid: 0, gid: 0 } });
+      if (gathered.kind !== "elf") throw new Error(`not read as ELF: ${gathered.kind}`);
+      expect(gathered.facts.content.mentionsSymbol("_rjem_malloc")).toBe(true);
+      const findings = runTargetChecks(gathered.facts, { allocator: undefined, profiling: true, family: "debian" });
+      expect(findings.filter((finding) => finding.severity !== "ok").map((finding) => [finding.id, finding.severity])).toEqual([
+        ["target.embedded-jemalloc", "warning"],
+        ["target.embedded-jemalloc-profiling", "warning"],
+      ]);
+    });
+
     it("warns a profiling run that the embedded copy lacks heap profiling, as its own reply confirms", (context) => {
       if (archive === undefined) context.skip(PREFIXED_JEMALLOC_SKIP_REASON);
       const program = buildExample("rjem-prefixed", { flags: flags() });
       const warnings = checkTarget(program, "jemalloc", { profiling: true }).warnings;
       expect(warnings.some((warning) => warning.includes("lacks heap profiling"))).toBe(true);
-      expect(runWith(program, { _RJEM_MALLOC_CONF: "prof:true" }).stderr).toContain("<jemalloc>: Invalid conf pair: prof:true");
+      const reply = runWith(program, { _RJEM_MALLOC_CONF: "prof:true" }).stderr;
+      expect(reply).toContain("<jemalloc>: Invalid conf pair: prof:true");
+      expect(parseConfReply(reply, "prof:true")).toBe("rejected");
       // Plain MALLOC_CONF does not reach it at all.
       expect(runWith(program, { MALLOC_CONF: "prof:true" }).stderr).not.toContain("<jemalloc>");
     });

@@ -6,8 +6,8 @@ import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import type { DistroFamily } from "../../detect/index.js";
 import { finding, type Finding } from "../finding.js";
+import { JEMALLOC_PROFILING_STRINGS } from "../jemalloc-fingerprints.js";
 
-export const JEMALLOC_PROFILING_STRINGS = ["heap_v2/%", "MAPPED_LIBRARIES:"] as const;
 
 export function hasProfilingStrings(libraryBytes: Buffer): boolean {
   return JEMALLOC_PROFILING_STRINGS.every((text) => libraryBytes.indexOf(text, 0, "latin1") >= 0);

@@ -4,6 +4,7 @@
 // - unprefixed copies define malloc in the executable, which comes first in symbol
 //   lookup, so a preloaded allocator is never called at all.
 import { finding, type Finding } from "../finding.js";
+import { JEMALLOC_PROFILING_STRINGS } from "../jemalloc-fingerprints.js";
 import { allocatorWords, planPreloads, targetWords, type CheckPlan, type TargetContent, type TargetFacts } from "./target-facts.js";
 
 type EmbeddedName = "jemalloc" | "tcmalloc" | "mimalloc";
@@ -14,8 +15,6 @@ const JEMALLOC_MESSAGE_PREFIX = "<jemalloc>: ";
 /** mimalloc's option warnings ("environment option \"mimalloc_%s\" …"), 1.x and 2.x. */
 const MIMALLOC_OPTION_FORMAT = "mimalloc_%s";
 const TCMALLOC_VARIABLE = "TCMALLOC_RELEASE_RATE";
-/** Present only in jemalloc builds with --enable-prof (allocator-knobs.md §1.4). */
-const JEMALLOC_PROFILING_STRINGS = ["heap_v2/%", "MAPPED_LIBRARIES:"];
 
 /** Functions that are never aliases of malloc, so readFunctionSymbols keeps their names. */
 const IDENTITY_FUNCTIONS: Record<EmbeddedName, string> = { jemalloc: "mallctl", tcmalloc: "tc_version", mimalloc: "mi_version" };
