@@ -108,9 +108,9 @@ async function main() {
       const peak = Object.fromEntries(Object.entries(samples).map(([mode, list]) => [mode, median(list.map((s) => s.peakKib))]));
       const costs = samples.sampled.map((s) => s.cost);
       const total = (field) => costs.reduce((sum, cost) => sum + cost[field], 0);
-      const plainUs = (1000 * (total("sampleMs") - total("pssMs"))) / Math.max(1, total("samples") - total("pssReads"));
-      const pssUs = (1000 * total("pssMs")) / Math.max(1, total("pssReads"));
-      const busyFraction = total("sampleMs") / samples.sampled.reduce((sum, s) => sum + s.wallMs, 0);
+      const plainCpuUs = (1000 * (total("sampleCpuMs") - total("pssCpuMs"))) / Math.max(1, total("samples") - total("pssReads"));
+      const pssCpuUs = (1000 * total("pssCpuMs")) / Math.max(1, total("pssReads"));
+      const busyFraction = total("sampleCpuMs") / samples.sampled.reduce((sum, s) => sum + s.wallMs, 0);
       console.log(
         [
           pad(workload.label, 18),
@@ -120,7 +120,7 @@ async function main() {
           pad(`${peak.time.toFixed(0)} KiB`, 12),
           pad(ratio(peak.launcher, peak.time), 10),
           pad(ratio(peak.sampled, peak.time), 10),
-          `${plainUs.toFixed(0)} us/sample, ${pssUs.toFixed(0)} us with PSS (${total("pssReads")}/${total("samples")}), busy ${(100 * busyFraction).toFixed(2)}%`,
+          `${(100 * busyFraction).toFixed(2)}% of a core; ~${plainCpuUs.toFixed(0)} us CPU per sample, PSS on ${total("pssReads")}/${total("samples")} samples at ${pssCpuUs.toFixed(0)} us CPU each`,
         ].join(""),
       );
     }

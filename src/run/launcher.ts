@@ -20,7 +20,14 @@ import {
   signalNumberFromName,
   type LauncherEvent,
 } from "./launcher-status.js";
-import { DEFAULT_SAMPLE_INTERVAL_MS, MemorySampler, type MemorySample, type SamplerSummary } from "./sampler.js";
+import {
+  DEFAULT_SAMPLE_INTERVAL_MS,
+  MemorySampler,
+  NO_SAMPLER_COST,
+  type MemorySample,
+  type SamplerCost,
+  type SamplerSummary,
+} from "./sampler.js";
 import { holdSignals, type SignalHold } from "./signal-relay.js";
 
 export type { MemorySample } from "./sampler.js";
@@ -107,7 +114,7 @@ export interface LaunchResult {
   /** Signals allocrun passed on to the program (not those it got directly, e.g. Ctrl-C). */
   forwardedSignals: string[];
   /** Sampler cost, for overhead measurements. */
-  samplerCost: SamplerSummary["cost"];
+  samplerCost: SamplerCost;
   stdout?: Buffer;
   stderr?: Buffer;
 }
@@ -219,7 +226,7 @@ function assembleResult(record: RunRecord, outcome: Outcome): LaunchResult {
     ...(summary?.timelineError === undefined ? {} : { timelineError: summary.timelineError }),
     ...(execError ? { execError } : {}),
     forwardedSignals: record.forwardedSignals,
-    samplerCost: summary?.cost ?? { samples: 0, sampleMs: 0, pssReads: 0, pssMs: 0 },
+    samplerCost: summary?.cost ?? NO_SAMPLER_COST,
     ...(record.stdout ? { stdout: Buffer.concat(record.stdout) } : {}),
     ...(record.stderr ? { stderr: Buffer.concat(record.stderr) } : {}),
   };

@@ -5,7 +5,8 @@
 //  - finding the tree (/proc/<pid>/task/<tid>/children for every thread of every process:
 //    a 64-thread program costs ~65 reads); between searches the last tree is re-read;
 //  - PSS from smaps_rollup, which walks every page table of the process and holds its
-//    mmap lock meanwhile (~3.5 ms for 300 MiB): at most every PSS_MIN_SAMPLES_APART.
+//    mmap lock meanwhile (~3 ms for 300 MiB, measured with bench/measure-overhead.mjs):
+//    at most 0.5% of the time, and at most every PSS_MIN_SAMPLES_APART samples.
 //
 // Timeline file (optional), CSV with a header line:
 //   t_ms        milliseconds since the program started (from allocrun's clock)
@@ -58,13 +59,25 @@ export interface SamplerSummary {
   timelineError?: string;
   /** Last CPU times read of the main process (only with readCpuTimes). */
   cpu?: ProcessCpuSeconds;
-  /** Time spent sampling, for overhead measurements. */
-  cost: { samples: number; sampleMs: number; pssReads: number; pssMs: number };
+  /** Time spent sampling, for overhead measurements: wall time (inflated when the machine
+   * is busy) and CPU time of node while sampling. */
+  cost: SamplerCost;
 }
 
+export interface SamplerCost {
+  samples: number;
+  sampleMs: number;
+  sampleCpuMs: number;
+  pssReads: number;
+  pssMs: number;
+  pssCpuMs: number;
+}
+
+export const NO_SAMPLER_COST: SamplerCost = { samples: 0, sampleMs: 0, sampleCpuMs: 0, pssReads: 0, pssMs: 0, pssCpuMs: 0 };
+
 export const DEFAULT_SAMPLE_INTERVAL_MS = 20;
-const PSS_DUTY_FRACTION = 0.01;
-const PSS_MIN_SAMPLES_APART = 5;
+const PSS_DUTY_FRACTION = 0.005;
+const PSS_MIN_SAMPLES_APART = 10;
 const DISCOVERY_DUTY_FRACTION = 0.005;
 /** One slow search (the machine was busy) must not hide new children for long. */
 const DISCOVERY_MAX_SAMPLES_APART = 10;
@@ -89,6 +102,8 @@ export class MemorySampler {
   readonly #discoverySchedule: DutySchedule;
   #samples = 0;
   #sampleMs = 0;
+  #sampleCpuMs = 0;
+  #pssCpuMs = 0;
   #cpu: ProcessCpuSeconds | undefined;
 
   /** Creates the timeline file, if one is asked for, right away. */
@@ -131,13 +146,21 @@ export class MemorySampler {
       pssAvailable: this.#pssAvailable,
       ...(this.#timelineError === undefined ? {} : { timelineError: this.#timelineError }),
       ...(this.#cpu ? { cpu: this.#cpu } : {}),
-      cost: { samples: this.#samples, sampleMs: this.#sampleMs, pssReads: this.#pssSchedule.reads, pssMs: this.#pssSchedule.spentMs },
+      cost: {
+        samples: this.#samples,
+        sampleMs: this.#sampleMs,
+        sampleCpuMs: this.#sampleCpuMs,
+        pssReads: this.#pssSchedule.reads,
+        pssMs: this.#pssSchedule.spentMs,
+        pssCpuMs: this.#pssCpuMs,
+      },
     };
   }
 
   /** One sample of the whole tree; skipped silently when the main process is gone. */
   sample(): void {
     const began = performance.now();
+    const cpuBefore = process.cpuUsage();
     const main = readProcessMemory(this.#pid);
     if (main === undefined) return;
     if (this.#options.readCpuTimes) this.#cpu = readProcessCpuSeconds(this.#pid) ?? this.#cpu;
@@ -152,6 +175,8 @@ export class MemorySampler {
     };
 
     let pssBytes: number | undefined;
+    // CPU of the PSS reads, for the cost report, approximated by the whole walk of this sample.
+    const pssCpuBefore = readPss ? process.cpuUsage() : undefined;
     if (readPss) pssMs += timed(() => (pssBytes = this.#readPss(this.#pid)));
     // Descendants, found now (appended while walking) or known from the last search.
     const tree = this.#tree;
@@ -170,7 +195,11 @@ export class MemorySampler {
       if (pssBytes !== undefined) pssMs += timed(() => (pssBytes! += this.#readPss(pid) ?? 0));
       if (discover) discoveryMs += timed(() => appendChildPids(pid, memory.threads, tree));
     }
-    if (readPss) this.#pssSchedule.record(this.#samples, pssMs);
+    if (readPss) {
+      this.#pssSchedule.record(this.#samples, pssMs);
+      const pssCpu = process.cpuUsage(pssCpuBefore);
+      this.#pssCpuMs += (pssCpu.user + pssCpu.system) / 1000;
+    }
     if (discover) this.#discoverySchedule.record(this.#samples, discoveryMs);
 
     const sample: MemorySample = { tMs: Math.round((began - this.#options.originMs) * 10) / 10, rssBytes, processes };
@@ -179,6 +208,8 @@ export class MemorySampler {
     this.#record(sample);
     this.#samples++;
     this.#sampleMs += performance.now() - began;
+    const cpu = process.cpuUsage(cpuBefore);
+    this.#sampleCpuMs += (cpu.user + cpu.system) / 1000;
   }
 
   #readPss(pid: number): number | undefined {
