@@ -4,8 +4,8 @@
  *
  * Why a separate C process: ru_maxrss from wait4 is the child's resident high-water
  * mark, and at execve the kernel keeps the larger of the pre-exec image's mark and the
- * program's. Forking from node would put node's tens of MiB under every figure; this
- * launcher's image is a few hundred KiB.
+ * program's. Forking from node would put node's tens of MiB under every figure; a fork
+ * of this launcher (static) holds ~140 KiB before exec (/usr/bin/time's: ~450 KiB).
  *
  * Environment: the program's LD_PRELOAD arrives as ALLOCRUN_TARGET_LD_PRELOAD so that
  * the allocator is never loaded into this measuring process; the program gets it back
@@ -20,6 +20,8 @@
  *                                  terminal: the program got it directly) or "echo" (our
  *                                  parent relaying that same group signal)
  *   end exit|signal <n> <maxrss_kib> <utime_us> <stime_us> <wall_us>
+ *                                  rusage of wait4 (the program and the descendants it
+ *                                  waited for); wall from before fork to after wait4
  * The launcher exits with the program's status (128+N for signal N).
  *
  * Signals: INT TERM HUP QUIT USR1 USR2 are blocked here and taken with sigwaitinfo, so
@@ -30,6 +32,8 @@
  *  - from our parent (allocrun's node process): forwarded, unless the same signal came
  *    group-wide in the last ECHO_WINDOW_NS: node got that group signal too and relays
  *    it, since node cannot tell where a signal came from.
+ *  Not covered: a sender that signals each process on its own, node first (the relayed
+ *  copy then arrives before the sender's own copy reaches us); the program gets it twice.
  * The program starts with default dispositions for every signal and an empty mask.
  */
 #define _GNU_SOURCE

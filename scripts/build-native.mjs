@@ -54,4 +54,9 @@ function main() {
   console.log(`allocrun: could not compile the native launcher (${lastError}); peak RSS will be sampled from /proc instead.`);
 }
 
-main();
+try {
+  main();
+} catch (error) {
+  // E.g. a read-only install directory: never fail the install over it.
+  console.log(`allocrun: could not build the native launcher (${error.message}); peak RSS will be sampled from /proc instead.`);
+}

@@ -48,7 +48,11 @@ export function findLauncher(): string | undefined {
 export function ensureLauncher(): string | undefined {
   const isCurrent = existsSync(LAUNCHER_PATH) && statSync(LAUNCHER_PATH).mtimeMs >= statSync(LAUNCHER_SOURCE).mtimeMs;
   if (isCurrent) return LAUNCHER_PATH;
-  execFileSync(process.execPath, [BUILD_SCRIPT, "--quiet"], { stdio: ["ignore", 2, 2] });
+  try {
+    execFileSync(process.execPath, [BUILD_SCRIPT, "--quiet"], { stdio: ["ignore", 2, 2] });
+  } catch {
+    // The script explains itself on stderr; an older launcher, if any, still works.
+  }
   return findLauncher();
 }
 
