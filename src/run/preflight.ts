@@ -4,6 +4,7 @@
 // node builtins only, and only the ELF headers are read (positioned reads).
 import type { AllocatorName } from "../core/allocators.js";
 import { environmentError } from "../core/errors.js";
+import { distroFamily, readOsRelease } from "../detect/index.js";
 import type { ElfFile } from "../elf/index.js";
 import type { Finding } from "../doctor/finding.js";
 import { checkLibraryFit } from "../doctor/target/library-fit.js";
@@ -27,7 +28,7 @@ export interface PreflightOptions {
   libraryPath?: string;
   /** How messages name the program (default: programPath). */
   shownName?: string;
-  /** Distribution family for install hints ("debian", "fedora", ...). */
+  /** Distribution family for install hints ("debian", "fedora", ...); default: read /etc/os-release. */
   family?: string;
   /** PATH for `#!/usr/bin/env NAME` (default: process.env.PATH). */
   pathVariable?: string;
@@ -47,7 +48,7 @@ export function checkTarget(programPath: string, allocator: AllocatorName, optio
   });
   if (gathered.kind !== "elf") return { elf: undefined, executedElf: undefined, warnings: [] };
   const { facts } = gathered;
-  const findings = runTargetChecks(facts, { allocator, profiling: options.profiling ?? false, family: options.family });
+  const findings = runTargetChecks(facts, { allocator, profiling: options.profiling ?? false, family: options.family ?? distroFamily(readOsRelease()) });
   if (options.libraryPath !== undefined && allocator !== "glibc") findings.push(...libraryFindings(shownName, facts.elf, options.libraryPath));
   throwIfBlocking(findings);
   return { elf: facts.script === undefined ? facts.elf : undefined, executedElf: facts.elf, warnings: warningLines(findings) };

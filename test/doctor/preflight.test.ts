@@ -14,7 +14,7 @@ import { checkLibraryFitsTarget, checkTarget } from "../../src/run/preflight.js"
 import { buildExample } from "../helpers/examples.js";
 import {
   buildGoProgram, buildPrefixedJemalloc, JEMALLOC_LIBRARY, JEMALLOC_STATIC_ARCHIVE, makeOwnedCopy, makeSharedTempDir, NOBODY,
-  PREFIXED_JEMALLOC_SKIP_REASON, TCMALLOC_LIBRARY, whyNo32BitCompiler, whyNoMuslCompiler,
+  PREFIXED_JEMALLOC_SKIP_REASON, TCMALLOC_LIBRARY, TCMALLOC_MINIMAL_STATIC_ARCHIVE, whyNo32BitCompiler, whyNoMuslCompiler,
 } from "./helpers/programs.js";
 
 const MUSL_SPECS = "/usr/lib/x86_64-linux-musl/musl-gcc.specs";
@@ -163,6 +163,11 @@ describe("allocators built into the program (the 'Rust build not affected' row)"
     const [warning] = checkTarget(buildExample("leak", { flags: staticJemallocFlags }), "jemalloc").warnings;
     expect(warning).toContain("the preloaded jemalloc is not used; the built-in copy serves every allocation");
     expect(warning).toContain("MALLOC_CONF reaches it");
+  });
+
+  it("names a statically linked tcmalloc by its strings, as --jemalloc cannot replace it either", () => {
+    const program = buildExample("leak", { flags: ["-Wl,--whole-archive", TCMALLOC_MINIMAL_STATIC_ARCHIVE, "-Wl,--no-whole-archive", "-lstdc++", "-lm"] });
+    expect(refusal(program, "jemalloc").message).toContain("defines its own malloc (statically linked tcmalloc)");
   });
 
   describe("a jemalloc embedded with the _rjem_ prefix, as tikv-jemallocator builds it", () => {

@@ -14,6 +14,8 @@ export const JEMALLOC_LIBRARY = `${LIB_DIR}/libjemalloc.so.2`;
 export const TCMALLOC_LIBRARY = `${LIB_DIR}/libtcmalloc.so.4`;
 /** Debian's static, unprefixed jemalloc (libjemalloc-dev). */
 export const JEMALLOC_STATIC_ARCHIVE = `${LIB_DIR}/libjemalloc_pic.a`;
+/** gperftools' static tcmalloc (libgoogle-perftools-dev). */
+export const TCMALLOC_MINIMAL_STATIC_ARCHIVE = `${LIB_DIR}/libtcmalloc_minimal.a`;
 
 const hashOf = (...parts: (string | Buffer)[]): string => {
   const hash = createHash("sha256");
