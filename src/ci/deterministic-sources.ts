@@ -140,7 +140,7 @@ export function extractDeterministicMetrics(source: DeterministicSource, evidenc
 }
 
 function fromMemusage({ memusage, memusageTraceTail }: InstrumentedEvidence): ExtractedMetrics {
-  if (!memusage) return { values: {}, problems: ["libmemusage printed no summary (was the program statically linked, or did it exit through _exit or a signal?)"] };
+  if (!memusage) return { values: {}, problems: ["libmemusage printed no summary: it counts only the process named like the program, so a static binary, a script that starts the real program, or an exit through _exit or a signal leaves none"] };
   const calls = (name: string) => memusage.calls[name]?.calls ?? 0;
   const values: ExtractedMetrics["values"] = {
     peak_heap: memusage.heapPeakBytes,

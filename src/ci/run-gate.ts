@@ -3,7 +3,7 @@
 // that profiles, also name the allocation sites that grew.
 import { appendFileSync, existsSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { usageError } from "../core/errors.js";
+import { environmentError, usageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import type { Painter } from "../core/terminal.js";
 import { TOOL_VERSION } from "../core/version.js";
@@ -43,8 +43,14 @@ export async function runGate(request: GateRequest, streams: GateStreams): Promi
   const plan = planGate(request);
   const outDir = createRunFolder({ outDir: request.outDir, cwd: request.cwd, programPath: `ci-${basename(plan.program)}`, allocator: plan.allocator });
   const gate: Gate = { request, plan, outDir, streams, say: (line) => streams.stderr.write(`allocrun ci: ${line}\n`) };
-  const measurement = await measure(gate, plan.gated.some(isDeterministic), plan.gated.filter((metric) => !isDeterministic(metric)));
+  const noisy = plan.gated.filter((metric) => !isDeterministic(metric));
+  if (noisy.length > 0 && request.runs < 3) gate.say(`warning: with --runs ${request.runs} the noise of ${noisy.join(", ")} cannot be measured; use --runs 5`);
+  const measurement = await measure(gate, plan.gated.some(isDeterministic), noisy);
   for (const warning of measurement.warnings) gate.say(`warning: ${warning}`);
+  const unmeasured = plan.gated.filter((metric) => measurement.metrics[metric] === undefined);
+  if (unmeasured.length > 0) {
+    throw environmentError(`could not measure ${unmeasured.join(", ")} (see the warnings above)`, `the runs are in ${shownPath(gate, outDir)}; gate other metrics with --metric`);
+  }
   if (request.updateBaseline) return recordBaseline(gate, measurement);
   return judge(gate, measurement);
 }

@@ -175,6 +175,14 @@ describe("allocrun ci refuses what it cannot judge, with exit 2 and the fix", ()
     expect(result.stderr).toMatch(/alloc_count cannot be counted exactly under mimalloc — gate it with -a glibc or -a jemalloc or -a tcmalloc/);
   });
 
+  it("explains that a script starting the real program cannot be counted by libmemusage", async () => {
+    const script = join(project.dir, "run.sh");
+    writeFileSync(script, "#!/bin/sh\nexec ./build/workload\n", { mode: 0o755 });
+    const result = await project.ci(["--update-baseline", "--", "./run.sh"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/could not count allocations: libmemusage printed no summary: .*a script that starts the real program/);
+  });
+
   it("stops when the program fails, pointing at its output", async () => {
     const result = await project.ci(["--update-baseline", "--", "./build/workload", "0"]);
     expect(result.exitCode).toBe(2);
