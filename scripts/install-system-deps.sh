@@ -11,6 +11,9 @@ packages=(
   golang-go graphviz                      # go tool pprof cross-check, Go binaries for doctor; dot
   gdb                                     # live-process dumps
   chromium                                # the compare HTML report is checked in headless Chromium
+  gcc-multilib musl-tools libcap2-bin     # doctor tests: 32-bit and musl programs, file capabilities
+  redis-server                            # doctor test: a Debian program linked against jemalloc
+  librust-jemalloc-sys-dev                # doctor test: jemalloc source, built _rjem_-prefixed like tikv-jemallocator
 )
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
 missing=()
