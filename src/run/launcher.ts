@@ -11,7 +11,7 @@ import { closeSync, existsSync, openSync, statSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { isatty } from "node:tty";
 import { fileURLToPath } from "node:url";
-import { environmentError } from "../core/errors.js";
+import { environmentError, inputError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import {
   errnoNameOf,
@@ -154,7 +154,7 @@ function openStdio(plan: "inherit" | "ignore" | StdioPlan, stdinFile: string | u
     return { stdio: [stdin, output(spec.stdout), output(spec.stderr)], openedFds };
   } catch (error) {
     for (const fd of openedFds) closeSync(fd);
-    throw environmentError(`cannot open a file for the program's standard streams: ${(error as Error).message}`, "check the path and permissions", error);
+    throw inputError(`cannot open a file for the program's standard streams: ${(error as Error).message}`, "check the path and its permissions", error);
   }
 }
 
@@ -167,6 +167,8 @@ interface RunRecord {
   sampler?: MemorySampler;
   summary?: SamplerSummary;
   forwardedSignals: string[];
+  /** Thrown by onStart: reported once the program is done, not in the middle of it. */
+  callbackError?: unknown;
   stdout: Buffer[] | undefined;
   stderr: Buffer[] | undefined;
 }
@@ -197,7 +199,11 @@ function startSampling(record: RunRecord, pid: number, readCpuTimes: boolean): v
     ...(timelinePath === undefined ? {} : { timelinePath }),
   });
   record.sampler.start();
-  record.request.onStart?.(pid);
+  try {
+    record.request.onStart?.(pid);
+  } catch (error) {
+    record.callbackError = error;
+  }
 }
 
 function stopSampling(record: RunRecord): SamplerSummary | undefined {
@@ -217,6 +223,7 @@ interface Outcome {
 }
 
 function assembleResult(record: RunRecord, outcome: Outcome): LaunchResult {
+  if (record.callbackError !== undefined) throw record.callbackError;
   const summary = stopSampling(record);
   const { execError, ...figures } = outcome;
   return {
@@ -242,12 +249,12 @@ const EXEC_ERROR_TEXT: Record<string, string> = {
   ENOEXEC: "not an executable format",
 };
 
-function execFailure(file: string, code: string): Outcome {
+function execFailure(file: string, code: string, peakRssMethod: PeakRssMethod): Outcome {
   return {
     exitCode: code === "ENOENT" ? ExitCode.notFound : ExitCode.notExecutable,
     signalNumber: null,
     peakRssBytes: 0,
-    peakRssMethod: "sampled-vmhwm",
+    peakRssMethod,
     userSeconds: 0,
     sysSeconds: 0,
     wallSeconds: 0,
@@ -314,21 +321,19 @@ function runThroughLauncher(request: LaunchRequest, launcher: string, stdio: Std
 
     child.on("error", (error) => {
       stopSampling(record);
-      reject(environmentError(`cannot start the allocrun launcher: ${error.message}`, describeSpawnFix(request.cwd), error));
+      reject(environmentError(`cannot start the allocrun launcher: ${error.message}`, describeSpawnFix(request.cwd, "rebuild it: node scripts/build-native.mjs in the allocrun package"), error));
     });
     child.on("close", (code, signal) => {
       if (child.pid === undefined) return; // spawn failed: 'error' already rejected
-      if (execErrno !== undefined) return resolve(assembleResult(record, execFailure(request.file, errnoNameOf(execErrno))));
-      if (launchError) {
-        const cause = `${launchError.step}: ${errnoNameOf(launchError.errno)}`;
-        return reject(environmentError(`the allocrun launcher failed (${cause})`, "reinstall allocrun or report a bug"));
-      }
-      if (!end) {
+      settle(resolve, reject, () => {
+        if (execErrno !== undefined) return assembleResult(record, execFailure(request.file, errnoNameOf(execErrno), "wait4-rusage"));
+        if (launchError) {
+          const cause = `${launchError.step}: ${errnoNameOf(launchError.errno)}`;
+          throw environmentError(`the allocrun launcher failed (${cause})`, "reinstall allocrun or report a bug");
+        }
         // Killed before it could report (e.g. SIGKILL): its own status stands for the program's.
-        return resolve(assembleResult(record, sampledOutcome(record, code, signalNumberFromName(signal))));
-      }
-      resolve(
-        assembleResult(record, {
+        if (!end) return assembleResult(record, sampledOutcome(record, code, signalNumberFromName(signal)));
+        return assembleResult(record, {
           exitCode: end.exitCode,
           signalNumber: end.signalNumber,
           peakRssBytes: end.maxRssKib * 1024,
@@ -336,14 +341,23 @@ function runThroughLauncher(request: LaunchRequest, launcher: string, stdio: Std
           userSeconds: end.userSeconds,
           sysSeconds: end.sysSeconds,
           wallSeconds: end.wallSeconds,
-        }),
-      );
+        });
+      });
     });
   });
 }
 
-function describeSpawnFix(cwd: string): string {
-  return existsSync(cwd) ? "rebuild the launcher: node scripts/build-native.mjs (in the allocrun package)" : `the working directory ${cwd} does not exist`;
+/** Resolves with what `finish` returns, rejects with what it throws. */
+function settle(resolve: (result: LaunchResult) => void, reject: (error: unknown) => void, finish: () => LaunchResult): void {
+  try {
+    resolve(finish());
+  } catch (error) {
+    reject(error);
+  }
+}
+
+function describeSpawnFix(cwd: string, otherwise: string): string {
+  return existsSync(cwd) ? otherwise : `the working directory ${cwd} does not exist`;
 }
 
 /** Signals a terminal sends to the whole foreground process group (Ctrl-C, Ctrl-\\, hangup). */
@@ -372,10 +386,13 @@ function runDirectly(request: LaunchRequest, stdio: StdioOptions, signals: Signa
     child.on("error", (error) => (spawnError = error));
     child.on("exit", (code, signal) => (outcome = sampledOutcome(record, code, signalNumberFromName(signal))));
     child.on("close", () => {
-      if (outcome) return resolve(assembleResult(record, outcome));
-      const code = spawnError?.code ?? "";
-      if (code in EXEC_ERROR_TEXT && existsSync(request.cwd)) return resolve(assembleResult(record, execFailure(request.file, code)));
-      reject(environmentError(`cannot start ${request.file}: ${spawnError?.message ?? "unknown error"}`, describeSpawnFix(request.cwd), spawnError));
+      settle(resolve, reject, () => {
+        if (outcome) return assembleResult(record, outcome);
+        const code = spawnError?.code ?? "";
+        if (code in EXEC_ERROR_TEXT && existsSync(request.cwd)) return assembleResult(record, execFailure(request.file, code, "sampled-vmhwm"));
+        const fix = describeSpawnFix(request.cwd, "check that the program can be run from a shell");
+        throw environmentError(`cannot start ${request.file}: ${spawnError?.message ?? "unknown error"}`, fix, spawnError);
+      });
     });
   });
 }

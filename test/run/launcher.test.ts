@@ -85,6 +85,37 @@ describe.each(modes)("launchProgram $name", ({ launcherPath }) => {
     expect(result.execError?.code).toBe("EACCES");
   });
 
+  it("rejects with the missing working directory named in the hint", async () => {
+    const cwd = join(scratch, "no-such-directory");
+    const launch = launchProgram(request(buildPeak(), ["1"], { launcherPath: launcherPath(), cwd }));
+    await expect(launch).rejects.toMatchObject({ kind: "environment", hint: `the working directory ${cwd} does not exist` });
+  });
+
+  it("rejects with an input error when the stdin file does not exist", async () => {
+    const stdinFile = join(scratch, "no-such-input");
+    const launch = launchProgram(request(buildPeak(), ["1"], { launcherPath: launcherPath(), stdinFile }));
+    await expect(launch).rejects.toMatchObject({ kind: "input", message: expect.stringContaining(stdinFile) });
+  });
+
+  it("waits for the program before rethrowing an error thrown by onStart", async () => {
+    const thrown = new Error("from onStart");
+    let started: (pid: number) => void = () => {};
+    const startedPid = new Promise<number>((resolve) => (started = resolve));
+    const launch = launchProgram(
+      request(buildExample("sleeper"), ["30"], {
+        launcherPath: launcherPath(),
+        onStart: (pid) => {
+          started(pid);
+          throw thrown;
+        },
+      }),
+    );
+    const pid = await startedPid;
+    expect(() => process.kill(pid, 0)).not.toThrow(); // the throw did not end the run
+    process.kill(pid, "SIGKILL");
+    await expect(launch).rejects.toBe(thrown);
+  });
+
   it("feeds stdin from a file and captures stdout and stderr byte for byte", async () => {
     const input = readFileSync(buildPeak()); // binary bytes, NULs included
     const inputFile = join(scratch, "input.bin");
