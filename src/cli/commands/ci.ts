@@ -70,7 +70,7 @@ const CI_SPECS: CiOptionSpec[] = [
   { names: ["--runs"], value: "N", description: `plain runs behind each noisy metric's median (default ${DEFAULT_RUNS})`, apply: (o, v, f) => (o.runs = parseCount(v, f, 1)) },
   { names: ["--warmup"], value: "N", description: "runs before those, not counted (default 1 when noisy metrics are gated)", apply: (o, v, f) => (o.warmupRuns = parseCount(v, f, 0)) },
   { names: ["-o", "--out"], value: "DIR", description: "folder for the runs and reports (default ./allocrun-out/<time>-ci-<program>-<allocator>)", apply: (o, v) => (o.outDir = v) },
-  { names: ["--json"], description: "print the verdict as JSON on stdout (the table goes to stderr)", apply: (o) => (o.json = true) },
+  { names: ["--json"], description: "print the verdict (or the new baseline) as JSON on stdout; the table goes to stderr", apply: (o) => (o.json = true) },
   { names: ["--junit"], value: "FILE", description: "write the verdict as JUnit XML", apply: (o, v) => (o.junitPath = v) },
   { names: ["-h", "--help"], description: "show this help", apply: (o) => (o.help = true) },
 ];
