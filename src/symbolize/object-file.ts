@@ -4,6 +4,7 @@
 import { findSymbol, parseElf, readElfFile, readFunctionSymbols, type FunctionSymbol, type LoadedElf } from "../elf/index.js";
 import { PT_LOAD } from "../elf/index.js";
 import { findDebugFile } from "./debug-file.js";
+import { isInRanges, readDebugAranges } from "./dwarf-ranges.js";
 import { stampKey, statStamp, type FileStamp, type ObjectMeta, type Segment, type SymbolCache } from "./symbol-cache.js";
 import { readFileSync } from "node:fs";
 
@@ -36,12 +37,14 @@ export class ObjectFile {
       .filter((header) => header.type === PT_LOAD)
       .map((header) => ({ offset: header.offset, vaddr: header.vaddr, filesz: header.filesz }));
     const debug = loadMatchingDebugFile(path, elf.buildId, debugRoot);
+    const dwarf = debug?.elf.hasDebugInfo ? debug : elf.hasDebugInfo ? loaded : undefined;
     const meta: ObjectMeta = {
       buildId: elf.buildId,
       segments,
       hasSymtab: elf.hasSymtab || (debug?.elf.hasSymtab ?? false),
-      hasDebugInfo: elf.hasDebugInfo || (debug?.elf.hasDebugInfo ?? false),
+      hasDebugInfo: dwarf !== undefined,
       debugFile: debug?.elf.fileName,
+      dwarfRanges: dwarf === undefined ? undefined : readDebugAranges(dwarf.buffer, dwarf.elf.sections, dwarf.elf.endianness === "little"),
     };
     cache.writeMeta(stamp, meta);
     const object = new ObjectFile(path, stamp, meta, loaded);
@@ -57,6 +60,12 @@ export class ObjectFile {
   /** The file DWARF tools should read: the debug file when there is one. */
   get dwarfPath(): string {
     return this.meta.debugFile ?? this.path;
+  }
+
+  /** True when the line tool can tell something about vaddr (DWARF covers it, or coverage is unknown). */
+  hasDwarfFor(vaddr: number): boolean {
+    if (!this.meta.hasDebugInfo) return false;
+    return this.meta.dwarfRanges === undefined || isInRanges(this.meta.dwarfRanges, vaddr);
   }
 
   /** ELF vaddr of a file offset, or undefined when no PT_LOAD holds it. */

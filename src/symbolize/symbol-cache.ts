@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 export interface Segment {
   offset: number;
@@ -25,6 +25,8 @@ export interface ObjectMeta {
   hasDebugInfo: boolean;
   /** The separate debug file in use, if any. */
   debugFile: string | undefined;
+  /** Addresses DWARF covers (.debug_aranges); undefined when unknown (send everything). */
+  dwarfRanges?: [number, number][];
 }
 
 /** [function, file, line]; an empty list means "no symbol covers this address". */

@@ -134,7 +134,7 @@ async function symbolizeWith(
     if (set === undefined) byObject.set(object, (set = new Set()));
     set.add(vaddr);
   }
-  const resolutions = await Promise.all([...byObject].map(([object, vaddrs]) => resolveObject(object, [...vaddrs].sort((a, b) => a - b), cache, tool)));
+  const resolutions = await resolveObjects([...byObject].map(([object, vaddrs]) => startObject(object, [...vaddrs].sort((a, b) => a - b), cache, tool)));
   const rawNames = new Set<string>();
   for (const resolution of resolutions) for (const name of resolution.needsDemangling) rawNames.add(name);
   const cxxfilt = options.demangler === "native" ? undefined : findExecutable("c++filt", options.searchPath);
@@ -173,31 +173,52 @@ function displayName(name: string, demangled: Map<string, string>): string {
   return shortenFunctionName(demangled.get(unversioned) ?? unversioned);
 }
 
-/** Frames for the vaddrs of one object: cache first, then symbols and the DWARF tool. */
-async function resolveObject(object: ObjectFile, vaddrs: number[], cache: SymbolCache, tool: LineTool | undefined): Promise<RawResolution> {
+/** An object whose cache misses are being resolved: the DWARF tool may be running. */
+interface PendingObject {
+  object: ObjectFile;
+  cached: CachedFrames;
+  missing: number[];
+  fromTool: Promise<Map<number, ToolFrame[]> | undefined> | undefined;
+}
+
+/** Reads the object's cache entry and starts its DWARF tool for the misses. */
+function startObject(object: ObjectFile, vaddrs: number[], cache: SymbolCache, tool: LineTool | undefined): PendingObject {
   const cached: CachedFrames = cache.readFrames(backendName(object, tool));
-  const frames = new Map<number, ToolFrame[]>();
-  const needsDemangling = new Set<string>();
   const missing = vaddrs.filter((vaddr) => cached[vaddr.toString(16)] === undefined);
-  if (missing.length === 0) return { object, frames, cached, needsDemangling };
-  const fromTool = object.meta.hasDebugInfo && tool !== undefined ? await symbolizeWithLineTool(tool, object.dwarfPath, missing) : undefined;
-  for (const vaddr of missing) {
-    const toolFrames = fromTool?.get(vaddr) ?? [];
-    const outer = toolFrames[toolFrames.length - 1];
-    // DWARF answered (a function with a source file): trust its names and inline chain.
-    if (outer !== undefined && outer.function !== undefined && outer.file !== "") {
-      frames.set(vaddr, toolFrames.map((frame) => ({ ...frame, function: frame.function ?? "??" })));
-      continue;
-    }
-    const symbol = object.findFunctionSymbol(vaddr);
-    if (symbol === undefined) {
-      frames.set(vaddr, []);
-      continue;
-    }
-    needsDemangling.add(stripSymbolVersion(symbol.name));
-    frames.set(vaddr, [{ function: symbol.name, file: "", line: 0 }]);
-  }
-  return { object, frames, cached, needsDemangling };
+  const described = tool === undefined ? [] : missing.filter((vaddr) => object.hasDwarfFor(vaddr));
+  return { object, cached, missing, fromTool: tool !== undefined && described.length > 0 ? symbolizeWithLineTool(tool, object.dwarfPath, described) : undefined };
+}
+
+/**
+ * Frames for the cache misses of every object. All DWARF tools are started first, so
+ * reading the symbol tables (synchronous) overlaps with them.
+ */
+async function resolveObjects(pending: PendingObject[]): Promise<RawResolution[]> {
+  const symbols = pending.map(({ object, missing }) => new Map(missing.map((vaddr) => [vaddr, object.findFunctionSymbol(vaddr)])));
+  return Promise.all(
+    pending.map(async ({ object, cached, missing, fromTool }, index) => {
+      const frames = new Map<number, ToolFrame[]>();
+      const needsDemangling = new Set<string>();
+      const toolFrames = await fromTool;
+      for (const vaddr of missing) {
+        const chain = toolFrames?.get(vaddr) ?? [];
+        const outer = chain[chain.length - 1];
+        // DWARF answered (a function with a source file): trust its names and inline chain.
+        if (outer !== undefined && outer.function !== undefined && outer.file !== "") {
+          frames.set(vaddr, chain.map((frame) => ({ ...frame, function: frame.function ?? "??" })));
+          continue;
+        }
+        const symbol = symbols[index]?.get(vaddr);
+        if (symbol === undefined) {
+          frames.set(vaddr, []);
+          continue;
+        }
+        needsDemangling.add(stripSymbolVersion(symbol.name));
+        frames.set(vaddr, [{ function: symbol.name, file: "", line: 0 }]);
+      }
+      return { object, frames, cached, needsDemangling };
+    }),
+  );
 }
 
 function buildSymbolizedTables(
