@@ -1,6 +1,6 @@
 // The /proc sampler against real, idle process trees (idle so their memory holds still
 // while the test reads /proc itself to compare).
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,13 +11,20 @@ import { MemorySampler } from "../../src/run/sampler.js";
 import { buildExample } from "../helpers/examples.js";
 
 let scratch: string;
-const started: ChildProcess[] = [];
+/** pids to SIGKILL after each test. */
+const started: number[] = [];
 
 beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), "allocrun-sampler-test-"));
 });
 afterEach(() => {
-  for (const child of started.splice(0)) child.kill("SIGKILL");
+  for (const pid of started.splice(0)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -25,11 +32,10 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
  * (built at -O0: at -O1 gcc drops the memset of a block nobody reads). */
 async function startShellWithSleeper(): Promise<{ shell: number; sleeper: number }> {
   const child = spawn("/bin/sh", ["-c", `${buildExample("sleeper", { flags: ["-O0"] })} 30 & wait`], { stdio: ["ignore", "pipe", "ignore"] });
-  started.push(child);
   const line = await new Promise<string>((resolve) => child.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString())));
   const sleeper = Number(/ready (\d+)/.exec(line)?.[1]);
-  // The shell would outlive a SIGKILL; the sleeper is its only child, kill both.
-  started.push({ kill: () => process.kill(sleeper, "SIGKILL") } as unknown as ChildProcess);
+  started.push(child.pid!, sleeper); // killing the shell would leave the sleeper running
+
   return { shell: child.pid!, sleeper };
 }
 
@@ -91,7 +97,7 @@ describe("MemorySampler", () => {
 describe("proc-reader", () => {
   it("finds the children of a multi-threaded process (node itself) through every thread", () => {
     const child = spawn("/bin/sleep", ["30"]);
-    started.push(child);
+    started.push(child.pid!);
     const threads = readProcessMemory(process.pid)!.threads;
     const children: number[] = [];
     expect(threads).toBeGreaterThan(1);
