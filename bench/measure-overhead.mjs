@@ -3,8 +3,9 @@
 //   time      /usr/bin/time -f %M <program>            (the reference: a C wrapper, no sampling)
 //   launcher  launchProgram with the native launcher, sampling only once at start
 //   sampled   launchProgram with the native launcher and the /proc sampler every 20 ms
-// and prints median wall time and peak RSS side by side, as ratios to `time`. Wall time is
-// taken the same way for every mode: node's clock around spawn-to-exit.
+// and prints median wall time, program CPU time (user+sys: steadier than wall on a shared
+// machine) and peak RSS side by side, as ratios to `time`. Wall time is taken the same way
+// for every mode: node's clock around spawn-to-exit.
 //
 //   npm run build && node bench/measure-overhead.mjs [runs=7] [interval-ms=20]
 import { spawn, execFileSync } from "node:child_process";
@@ -42,18 +43,19 @@ function buildWorkloads(directory) {
   });
 }
 
-/** One run under /usr/bin/time: wall from node's clock, peak from %M. */
+/** One run under /usr/bin/time: wall from node's clock, CPU and peak from %U %S %M. */
 function runUnderTime(binary, args) {
   return new Promise((resolvePromise, reject) => {
     const began = performance.now();
-    const child = spawn("/usr/bin/time", ["-f", "%M", binary, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn("/usr/bin/time", ["-f", "%U %S %M", binary, ...args], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (chunk) => (stderr += chunk));
     child.on("error", reject);
     child.on("close", () => {
       const wallMs = performance.now() - began;
       const lines = stderr.trim().split("\n");
-      resolvePromise({ wallMs, peakKib: Number(lines[lines.length - 1]) });
+      const [user, sys, peakKib] = (lines[lines.length - 1] ?? "").split(" ").map(Number);
+      resolvePromise({ wallMs, cpuMs: (user + sys) * 1000, peakKib });
     });
   });
 }
@@ -70,7 +72,8 @@ async function runUnderAllocrun(binary, args, sampleIntervalMs) {
   });
   const wallMs = performance.now() - began;
   if (result.exitCode !== 0) throw new Error(`${binary} exited ${result.exitCode ?? result.signal}`);
-  return { wallMs, peakKib: result.peakRssBytes / 1024, cost: result.samplerCost };
+  const cpuMs = (result.userSeconds + result.sysSeconds) * 1000;
+  return { wallMs, cpuMs, peakKib: result.peakRssBytes / 1024, cost: result.samplerCost };
 }
 
 const median = (values) => {
@@ -93,7 +96,11 @@ async function main() {
     };
     console.log(`allocrun overhead: ${runs} interleaved runs per mode, sampling every ${intervalMs} ms; medians, ratios to /usr/bin/time`);
     console.log(
-      [pad("workload", 18), pad("time wall", 11), pad("launcher", 10), pad("sampled", 10), pad("time peak", 12), pad("launcher", 10), pad("sampled", 10), "sampler cost (in node)"].join(""),
+      [
+        pad("workload", 18),
+        ...["time wall", "launcher", "sampled", "time CPU", "launcher", "sampled", "time peak", "launcher", "sampled"].map((title, i) => pad(title, i % 3 ? 10 : 12)),
+        "sampler cost (in node)",
+      ].join(""),
     );
     for (const workload of built) {
       const samples = { time: [], launcher: [], sampled: [] };
@@ -104,8 +111,10 @@ async function main() {
         for (let shift = 0; shift < run % order.length; shift++) order.push(order.shift());
         for (const mode of order) samples[mode].push(await modes[mode](workload));
       }
-      const wall = Object.fromEntries(Object.entries(samples).map(([mode, list]) => [mode, median(list.map((s) => s.wallMs))]));
-      const peak = Object.fromEntries(Object.entries(samples).map(([mode, list]) => [mode, median(list.map((s) => s.peakKib))]));
+      const medians = (field) => Object.fromEntries(Object.entries(samples).map(([mode, list]) => [mode, median(list.map((s) => s[field]))]));
+      const wall = medians("wallMs");
+      const cpu = medians("cpuMs");
+      const peak = medians("peakKib");
       const costs = samples.sampled.map((s) => s.cost);
       const total = (field) => costs.reduce((sum, cost) => sum + cost[field], 0);
       const plainCpuUs = (1000 * (total("sampleCpuMs") - total("pssCpuMs"))) / Math.max(1, total("samples") - total("pssReads"));
@@ -114,9 +123,12 @@ async function main() {
       console.log(
         [
           pad(workload.label, 18),
-          pad(`${wall.time.toFixed(0)} ms`, 11),
+          pad(`${wall.time.toFixed(0)} ms`, 12),
           pad(ratio(wall.launcher, wall.time), 10),
           pad(ratio(wall.sampled, wall.time), 10),
+          pad(`${cpu.time.toFixed(0)} ms`, 12),
+          pad(ratio(cpu.launcher, cpu.time), 10),
+          pad(ratio(cpu.sampled, cpu.time), 10),
           pad(`${peak.time.toFixed(0)} KiB`, 12),
           pad(ratio(peak.launcher, peak.time), 10),
           pad(ratio(peak.sampled, peak.time), 10),
