@@ -16,7 +16,8 @@ int main(int argc, char **argv) {
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
   }
-  void *p = malloc(1 << 20);
+  /* volatile: the memory must really be touched, not optimised away */
+  char *volatile p = malloc(1 << 20);
   memset(p, 1, 1 << 20);
   printf("ready %d\n", (int)getpid());
   fflush(stdout);
