@@ -30,7 +30,7 @@ export interface DeterministicSource {
   /** Whether the program's requests are counted, or the allocator's rounded-up sizes. */
   sizes: "requested" | "usable";
   /** Composition steps added after the user's own for the instrumented run. */
-  steps(programName: string, traceFifo: string | undefined): CompositionStep[];
+  steps(traceFifo: string | undefined): CompositionStep[];
   /** Whether the run needs libmemusage's trace read through a named pipe. */
   needsTraceTap: boolean;
   /** The heap profile the run writes, if any: also what names growing sites on a regression. */
@@ -43,10 +43,9 @@ const SOURCES: Record<DeterministicSourceId, DeterministicSource> = {
     description: "glibc libmemusage",
     metrics: ["peak_heap", "alloc_count", "alloc_bytes", "live_at_exit"],
     sizes: "requested",
-    steps: (programName, traceFifo) => [
+    steps: (traceFifo) => [
+      // Counts only the process named like the program (MEMUSAGE_PROG_NAME={prog}).
       { kind: "preset", name: "glibc-memusage" },
-      // {prog} in the preset is only filled in when the run knows the program; say it here.
-      { kind: "env", text: `MEMUSAGE_PROG_NAME=${programName}` },
       // Without this, a timer adds records at times that differ from run to run.
       { kind: "env", text: "MEMUSAGE_NO_TIMER=1" },
       ...(traceFifo ? [{ kind: "env" as const, text: `MEMUSAGE_OUTPUT=${traceFifo}` }] : []),

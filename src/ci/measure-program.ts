@@ -4,7 +4,7 @@
 // Every run gets its own run folder inside the gate's output folder; the program's
 // output is kept there as stdout.log / stderr.log.
 import { mkdirSync, readFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import type { AllocatorName } from "../core/allocators.js";
 import { AllocrunError, environmentError, inputError } from "../core/errors.js";
 import type { CompositionStep } from "../presets/index.js";
@@ -69,7 +69,7 @@ async function measureExactly(request: MeasureRequest, source: DeterministicSour
   let executed: ExecutedRun;
   let traceTail: Buffer | undefined;
   try {
-    executed = await runOnce(request, [...request.userSteps, ...source.steps(basename(request.program), tap?.path)], runDir);
+    executed = await runOnce(request, [...request.userSteps, ...source.steps(tap?.path)], runDir);
   } finally {
     traceTail = await tap?.finish();
   }
