@@ -3,15 +3,17 @@
 // tens of milliseconds of resolution on every start; one entry file plus lazily loaded
 // chunks (one per subcommand, via code splitting) keeps `allocrun -- prog` fast.
 // npm packages stay external: they load from node_modules only where imported.
-import { rmSync } from "node:fs";
+import { existsSync, renameSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 
-// Old chunks have other hashes: start clean so dist/ holds only what main.js loads.
-rmSync("dist/bundle", { recursive: true, force: true });
+// Built aside and swapped in, so a CLI started meanwhile never sees half a bundle.
+const target = "dist/bundle";
+const staging = `dist/bundle.${process.pid}.tmp`;
+const retired = `dist/bundle.${process.pid}.old`;
 
 await build({
   entryPoints: ["src/cli/main.ts"],
-  outdir: "dist/bundle",
+  outdir: staging,
   bundle: true,
   splitting: true,
   format: "esm",
@@ -22,3 +24,6 @@ await build({
   chunkNames: "[name]-[hash]",
   logLevel: "warning",
 });
+if (existsSync(target)) renameSync(target, retired);
+renameSync(staging, target);
+rmSync(retired, { recursive: true, force: true });
