@@ -72,6 +72,19 @@ export class SymbolCache {
     this.write(this.framesPath(symbolKey), frames);
   }
 
+  /** Debian package owning each path (null: none), as recorded for the file's current stamp. */
+  readPackageOwners(): Record<string, { stamp: string; owner: string | null }> {
+    return this.read<Record<string, { stamp: string; owner: string | null }>>(this.packagesPath()) ?? {};
+  }
+
+  writePackageOwners(owners: Record<string, { stamp: string; owner: string | null }>): void {
+    this.write(this.packagesPath(), owners);
+  }
+
+  private packagesPath(): string | undefined {
+    return this.directory === undefined ? undefined : join(this.directory, "packages.json");
+  }
+
   private metaPath(stamp: FileStamp): string | undefined {
     return this.directory === undefined ? undefined : join(this.directory, "objects", `${stampKey(stamp)}.json`);
   }

@@ -10,7 +10,7 @@ import { shortenFunctionName, stripSymbolVersion } from "./function-names.js";
 import { symbolizeWithLineTool, type LineTool, type ToolFrame } from "./line-tools.js";
 import { ObjectFile } from "./object-file.js";
 import { resolveObjectPaths, type ObjectPathOptions } from "./object-paths.js";
-import { SymbolCache, type CachedFrame, type CachedFrames } from "./symbol-cache.js";
+import { SymbolCache, statStamp, type CachedFrame, type CachedFrames } from "./symbol-cache.js";
 import { findOwningPackages, hintFor, type UnsymbolizedObject, type UnsymbolizedReason } from "./unsymbolized-hints.js";
 import { isAllocrunError } from "../core/errors.js";
 
@@ -113,7 +113,7 @@ async function symbolizeWith(
   const mappings = new Map(profile.mappings.map((mapping) => [mapping.id, mapping]));
 
   const lookups = new Map<number, Lookup>();
-  const failedObjects = new Map<string, { reason: UnsymbolizedReason; addresses: Set<number> }>();
+  const failedObjects = new Map<string, FailureEntry>();
   for (const location of profile.locations) {
     const mapping = mappings.get(location.mappingId) ?? profile.mappings.find((m) => location.address >= m.start && location.address < m.limit);
     const path = mapping === undefined ? undefined : objectPaths.get(mapping.id);
@@ -127,6 +127,10 @@ async function symbolizeWith(
     if (vaddr === undefined) continue;
     lookups.set(location.id, { object, vaddr: location.isReturnAddress ? vaddr - 1 : vaddr });
   }
+
+  // Objects without a symbol table may need a debug-package hint: ask dpkg while symbolizing.
+  const symbolless = [...new Set([...lookups.values()].filter(({ object }) => !object.meta.hasSymtab).map(({ object }) => object.path))];
+  const owners = options.suggestPackages === false ? Promise.resolve(new Map<string, string>()) : lookUpOwners(symbolless, cache);
 
   const byObject = new Map<ObjectFile, Set<number>>();
   for (const { object, vaddr } of lookups.values()) {
@@ -158,13 +162,21 @@ async function symbolizeWith(
   }
 
   const built = buildSymbolizedTables(profile, lookups, resolved, mappings, failedObjects);
-  const unsymbolizedObjects = describeFailures(failedObjects, options.suggestPackages ?? true);
+  const unsymbolizedObjects = describeFailures(failedObjects, await owners);
   return { profile: built, unsymbolizedObjects, objectPaths, lineTool: tool };
 }
 
-function noteFailure(failures: Map<string, { reason: UnsymbolizedReason; addresses: Set<number> }>, path: string, reason: UnsymbolizedReason, address: number): void {
+/** Unnamed addresses of one object, keyed by the path the profile named. */
+interface FailureEntry {
+  reason: UnsymbolizedReason;
+  addresses: Set<number>;
+  /** The file actually read, when there was one (remapped paths differ). */
+  objectPath?: string;
+}
+
+function noteFailure(failures: Map<string, FailureEntry>, path: string, reason: UnsymbolizedReason, address: number, objectPath?: string): void {
   let entry = failures.get(path);
-  if (entry === undefined) failures.set(path, (entry = { reason, addresses: new Set() }));
+  if (entry === undefined) failures.set(path, (entry = { reason, addresses: new Set(), objectPath }));
   entry.addresses.add(address);
 }
 
@@ -226,7 +238,7 @@ function buildSymbolizedTables(
   lookups: Map<number, Lookup>,
   resolved: Map<ObjectFile, Map<number, CachedFrame[]>>,
   mappings: Map<number, Profile["mappings"][number]>,
-  failures: Map<string, { reason: UnsymbolizedReason; addresses: Set<number> }>,
+  failures: Map<string, FailureEntry>,
 ): Profile {
   const functions: FunctionInfo[] = [];
   const functionIds = new Map<string, number>();
@@ -251,7 +263,7 @@ function buildSymbolizedTables(
       const label = lookup !== undefined ? `${basename(mapping?.file ?? lookup.object.path)}+0x${lookup.vaddr.toString(16)}` : `0x${location.address.toString(16)}`;
       // Objects with a full symbol table are not "missing symbols" (a PLT stub, a gap).
       if (lookup !== undefined && mapping !== undefined && !lookup.object.meta.hasSymtab) {
-        noteFailure(failures, mapping.file, "stripped", location.address);
+        noteFailure(failures, mapping.file, "stripped", location.address, lookup.object.path);
       }
       lines = [{ functionId: functionId(label, ""), line: 0 }];
     }
@@ -260,11 +272,31 @@ function buildSymbolizedTables(
   return { ...profile, locations, functions };
 }
 
-function describeFailures(failures: Map<string, { reason: UnsymbolizedReason; addresses: Set<number> }>, suggestPackages: boolean): UnsymbolizedObject[] {
+function describeFailures(failures: Map<string, FailureEntry>, owners: Map<string, string>): UnsymbolizedObject[] {
   const paths = [...failures.keys()].sort();
-  const owners = suggestPackages ? findOwningPackages(paths.filter((path) => failures.get(path)?.reason === "stripped")) : new Map<string, string>();
   return paths.map((path) => {
-    const { reason, addresses } = failures.get(path) as { reason: UnsymbolizedReason; addresses: Set<number> };
-    return { path, reason, addresses: addresses.size, hint: hintFor(reason, owners.get(path)) };
+    const { reason, addresses, objectPath } = failures.get(path) as FailureEntry;
+    return { path, reason, addresses: addresses.size, hint: hintFor(reason, owners.get(objectPath ?? path)) };
   });
+}
+
+/** Owning packages, from the cache while the files are unchanged, else one dpkg-query. */
+async function lookUpOwners(paths: string[], cache: SymbolCache): Promise<Map<string, string>> {
+  const known = cache.readPackageOwners();
+  const stampOf = (path: string) => {
+    const stamp = statStamp(path);
+    return stamp === undefined ? "" : `${stamp.size}:${stamp.mtimeMs}:${stamp.ino}`;
+  };
+  const unknown = paths.filter((path) => known[path]?.stamp !== stampOf(path));
+  if (unknown.length > 0) {
+    const found = await findOwningPackages(unknown);
+    for (const path of unknown) known[path] = { stamp: stampOf(path), owner: found.get(path) ?? null };
+    cache.writePackageOwners(known);
+  }
+  const owners = new Map<string, string>();
+  for (const path of paths) {
+    const owner = known[path]?.owner;
+    if (owner) owners.set(path, owner);
+  }
+  return owners;
 }

@@ -1,6 +1,6 @@
 // What to tell the user about objects whose code could not be named: which package's debug
 // symbols to install, or how to build their own code so it can be symbolized.
-import { spawnSync } from "node:child_process";
+import { runBatch } from "./batch-process.js";
 
 export type UnsymbolizedReason = "stripped" | "missing" | "unreadable";
 
@@ -15,7 +15,7 @@ export interface UnsymbolizedObject {
 }
 
 /** Debian package owning each path, with one dpkg-query call for all of them. */
-export function findOwningPackages(paths: readonly string[]): Map<string, string> {
+export async function findOwningPackages(paths: readonly string[]): Promise<Map<string, string>> {
   const owners = new Map<string, string>();
   if (paths.length === 0) return owners;
   // Debian 12 is usr-merged, but dpkg still registers many libraries under /lib.
@@ -24,9 +24,9 @@ export function findOwningPackages(paths: readonly string[]): Map<string, string
     originalOf.set(path, path);
     if (path.startsWith("/usr/lib/")) originalOf.set(path.slice(4), path);
   }
-  const result = spawnSync("dpkg-query", ["-S", ...originalOf.keys()], { encoding: "utf8", env: { ...process.env, LC_ALL: "C" } });
-  if (result.error !== undefined || typeof result.stdout !== "string") return owners;
-  for (const line of result.stdout.split("\n")) {
+  // Exit status 1 only means some paths belong to no package; the others are still listed.
+  const { stdout } = await runBatch("dpkg-query", ["-S", ...originalOf.keys()], "");
+  for (const line of stdout.split("\n")) {
     // "libstdc++6:amd64: /usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30"
     const match = /^([^:\s,]+)(?::[a-z0-9]+)?(?:, [^:]+)*: (.+)$/.exec(line);
     const original = match ? originalOf.get(match[2] as string) : undefined;
