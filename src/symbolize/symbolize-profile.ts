@@ -6,7 +6,7 @@ import { basename } from "node:path";
 import type { FunctionInfo, Line, Location, Profile } from "../profile/model.js";
 import { findExecutable } from "./batch-process.js";
 import { demangleNames } from "./demangle.js";
-import { shortenFunctionName, stripSymbolVersion } from "./function-names.js";
+import { shortenFunctionName, stripRustHash, stripSymbolVersion } from "./function-names.js";
 import { symbolizeWithLineTool, type LineTool, type ToolFrame } from "./line-tools.js";
 import { ObjectFile } from "./object-file.js";
 import { resolveObjectPaths, type ObjectPathOptions } from "./object-paths.js";
@@ -182,7 +182,8 @@ function noteFailure(failures: Map<string, FailureEntry>, path: string, reason: 
 
 function displayName(name: string, demangled: Map<string, string>): string {
   const unversioned = stripSymbolVersion(name);
-  return shortenFunctionName(demangled.get(unversioned) ?? unversioned);
+  // addr2line -C keeps Rust's legacy hash segment; c++filt output is already stripped.
+  return shortenFunctionName(stripRustHash(demangled.get(unversioned) ?? unversioned));
 }
 
 /** An object whose cache misses are being resolved: the DWARF tool may be running. */
