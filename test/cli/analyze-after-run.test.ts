@@ -1,0 +1,32 @@
+// `allocrun --jemalloc --prof PROGRAM` ends with the top allocation sites on stderr and
+// leaves analysis.json, analysis.txt and flame.svg in the run folder.
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+import { buildExample } from "../helpers/examples.js";
+
+describe("analysis at the end of a profiling run", () => {
+  it("prints the top allocation sites and writes the analysis files", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "allocrun-afterrun-")), "run");
+    const result = await runCli(["--jemalloc", "--prof", "-o", out, "--", buildExample("leak")], { env: { XDG_CACHE_HOME: join(out, "..", "cache") } });
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toMatch(/Top 10 by flat:\n.*function.*\n\s+[\d.]+ MiB\s+[\d.]+%.*leaf_alloc/);
+    expect(result.stderr).toContain(`wrote analysis.json, analysis.txt, flame.svg in ${out}`);
+    for (const name of ["analysis.json", "analysis.txt", "flame.svg"]) expect(existsSync(join(out, name))).toBe(true);
+    const json = JSON.parse(readFileSync(join(out, "analysis.json"), "utf8")) as { top: { function: string }[]; sampleType: string };
+    expect(json.sampleType).toBe("inuse_space");
+    expect(json.top[0]?.function).toBe("leaf_alloc");
+    // The program's own output is untouched: stdout belongs to it.
+    expect(result.stdout).not.toContain("Top 10");
+  });
+
+  it("stays silent with -q but still writes the files", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "allocrun-afterrun-")), "run");
+    const result = await runCli(["--jemalloc", "--prof", "-q", "-o", out, "--", buildExample("leak")], { env: { XDG_CACHE_HOME: join(out, "..", "cache") } });
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).not.toContain("Top 10");
+    expect(existsSync(join(out, "flame.svg"))).toBe(true);
+  });
+});
