@@ -3,6 +3,7 @@
 // caller to callee. Small nodes and edges are dropped as jeprof does (node fraction 0.5%,
 // edge fraction 0.1%, at most 80 nodes). With a base profile the graph shows NEW − OLD
 // (base stacks enter with negative weight), growth red and shrinkage blue.
+import { basename } from "node:path";
 import type { Analysis } from "../analysis/analysis.js";
 import { buildCallGraph } from "../analysis/call-graph.js";
 import type { StackProfile } from "../analysis/stacks.js";
@@ -44,7 +45,7 @@ export function renderDotGraph(analysis: Analysis): string {
   lines.push(`node [width=0.375,height=0.25];`);
   const legend = [
     `${isDiff ? "Change" : "Total"}: ${show(graph.total, unit)} ${type}`,
-    isDiff ? `${analysis.source} minus ${analysis.base?.source}` : analysis.source,
+    isDiff ? `${basename(analysis.source)} minus ${basename(analysis.base?.source ?? "")}` : basename(analysis.source),
     `Showing ${nodes.length} of ${graph.nodes.length} functions (dropped below ${(NODE_FRACTION * 100).toFixed(1)}%)`,
   ];
   lines.push(`Legend [shape=plaintext,fontsize=20,label=${label(legend, "\\l")}];`);
