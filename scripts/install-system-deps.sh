@@ -10,6 +10,7 @@ packages=(
   libc-devtools                           # memusage (libmemusage.so ships in libc6)
   golang-go graphviz                      # go tool pprof cross-check, Go binaries for doctor; dot
   gdb                                     # live-process dumps
+  libc6-dbg                               # debug symbols for libc frames (report golden files)
   chromium                                # the compare HTML report is checked in headless Chromium
   gcc-multilib musl-tools libcap2-bin     # doctor tests: 32-bit and musl programs, file capabilities
   redis-server                            # doctor test: a Debian program linked against jemalloc

@@ -39,7 +39,7 @@ function isExecutable(path: string): boolean {
 }
 
 function checkExecutable(path: string, shown: string): void {
-  let isDirectory = false;
+  let isDirectory: boolean;
   try {
     isDirectory = statSync(path).isDirectory();
   } catch {
