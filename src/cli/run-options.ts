@@ -4,8 +4,8 @@
 import type { AllocatorName } from "../core/allocators.js";
 import { isAllocatorName, ALLOCATOR_NAMES } from "../core/allocators.js";
 import { usageError } from "../core/errors.js";
-import { parseDurationMs } from "../core/units.js";
 import { findClosestNames, type CompositionStep, type ShortFlag } from "../presets/index.js";
+import { formatOptionHelp, parseOptionTable, parseSampleInterval, parseWholeNumber, type OptionSpec } from "./option-table.js";
 
 export type { CompositionStep };
 
@@ -25,21 +25,15 @@ export interface RunOptions {
   command: string[];
 }
 
-interface OptionSpec {
-  names: string[];
-  /** Placeholder shown in help when the option takes a value. */
-  value?: string;
-  description: string;
-  apply: (options: RunOptions, value: string, flagName: string) => void;
-}
+type RunOptionSpec = OptionSpec<RunOptions>;
 
-const allocatorFlag = (name: AllocatorName): OptionSpec => ({
+const allocatorFlag = (name: AllocatorName): RunOptionSpec => ({
   names: [`--${name}`],
   description: `run under ${name === "glibc" ? "glibc's own malloc" : name}`,
   apply: (o) => setAllocator(o, name, `--${name}`),
 });
 
-const presetFlag = (flag: ShortFlag, description: string): OptionSpec => ({
+const presetFlag = (flag: ShortFlag, description: string): RunOptionSpec => ({
   names: [`--${flag}`],
   description,
   apply: (o) => o.steps.push({ kind: "flag", flag }),
@@ -52,13 +46,7 @@ function setAllocator(options: RunOptions, name: AllocatorName, flagName: string
   options.allocator = name;
 }
 
-function parsePositiveInt(value: string, flagName: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw usageError(`${flagName} needs a positive whole number, got "${value}"`);
-  return n;
-}
-
-export const RUN_OPTION_SPECS: OptionSpec[] = [
+export const RUN_OPTION_SPECS: RunOptionSpec[] = [
   ...ALLOCATOR_NAMES.map(allocatorFlag),
   {
     names: ["-a", "--allocator"],
@@ -84,16 +72,12 @@ export const RUN_OPTION_SPECS: OptionSpec[] = [
   { names: ["--dry-run"], description: "print the environment and command, run nothing", apply: (o) => (o.dryRun = true) },
   { names: ["-q", "--quiet"], description: "no summary on stderr", apply: (o) => (o.quiet = true) },
   { names: ["--no-analyze"], description: "do not analyse profiles after the run", apply: (o) => (o.analyze = false) },
-  { names: ["--top"], value: "N", description: "rows in the automatic top table (default 10)", apply: (o, v, f) => (o.top = parsePositiveInt(v, f)) },
+  { names: ["--top"], value: "N", description: "rows in the automatic top table (default 10)", apply: (o, v, f) => (o.top = parseWholeNumber(v, f, 1)) },
   {
     names: ["--sample-interval"],
     value: "MS",
     description: "memory sampling interval (default 20ms)",
-    apply: (o, v, f) => {
-      const ms = parseDurationMs(v);
-      if (ms === undefined || ms < 1) throw usageError(`${f} needs a duration such as 20ms or 0.1s, got "${v}"`);
-      o.sampleIntervalMs = ms;
-    },
+    apply: (o, v, f) => (o.sampleIntervalMs = parseSampleInterval(v, f)),
   },
   {
     names: ["--format"],
@@ -106,8 +90,6 @@ export const RUN_OPTION_SPECS: OptionSpec[] = [
   },
   { names: ["-h", "--help"], description: "show this help", apply: (o) => (o.help = true) },
 ];
-
-const SPEC_BY_NAME = new Map<string, OptionSpec>(RUN_OPTION_SPECS.flatMap((spec) => spec.names.map((name) => [name, spec] as const)));
 
 export function defaultRunOptions(): RunOptions {
   return {
@@ -126,46 +108,10 @@ export function defaultRunOptions(): RunOptions {
   };
 }
 
-/**
- * Reads flags until the first word that is not one (the program) or `--`; everything
- * after belongs to the program untouched. `--flag=value` and `--flag value` both work.
- */
 export function parseRunArguments(args: readonly string[]): RunOptions {
   const options = defaultRunOptions();
-  let index = 0;
-  while (index < args.length) {
-    const arg = args[index] as string;
-    if (arg === "--") {
-      index++;
-      break;
-    }
-    if (!arg.startsWith("-") || arg === "-") break;
-    const equals = arg.startsWith("--") ? arg.indexOf("=") : -1;
-    const name = equals > 0 ? arg.slice(0, equals) : arg;
-    const spec = SPEC_BY_NAME.get(name);
-    if (!spec) throw unknownFlagError(name);
-    let value = "";
-    if (spec.value) {
-      if (equals > 0) value = arg.slice(equals + 1);
-      else {
-        const next = args[index + 1];
-        if (next === undefined) throw usageError(`${name} needs a value (${spec.value})`);
-        value = next;
-        index++;
-      }
-    } else if (equals > 0) {
-      throw usageError(`${name} takes no value`);
-    }
-    spec.apply(options, value, name);
-    index++;
-  }
-  options.command = args.slice(index);
+  options.command = parseOptionTable(RUN_OPTION_SPECS, args, options, "allocrun");
   return options;
-}
-
-function unknownFlagError(name: string) {
-  const suggestion = findClosestNames(name, SPEC_BY_NAME.keys(), 1)[0];
-  return usageError(`unknown option ${name}`, suggestion ? `did you mean ${suggestion}? (see allocrun --help)` : "see allocrun --help");
 }
 
 export function unknownAllocatorError(name: string, flagName = "--allocator") {
@@ -178,7 +124,5 @@ export function unknownAllocatorError(name: string, flagName = "--allocator") {
 
 /** Help lines for the table, aligned. */
 export function formatRunOptionHelp(): string {
-  const rows = RUN_OPTION_SPECS.map((spec) => [spec.names.join(", ") + (spec.value ? ` ${spec.value}` : ""), spec.description] as const);
-  const width = Math.max(...rows.map(([left]) => left.length));
-  return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`).join("\n");
+  return formatOptionHelp(RUN_OPTION_SPECS);
 }

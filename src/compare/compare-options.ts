@@ -1,8 +1,7 @@
 // The flags of `allocrun compare`, declared once (parser and help come from this table).
 // Flags come before the program; `--` or the first word that is not a flag starts it.
 import { usageError } from "../core/errors.js";
-import { parseDurationMs } from "../core/units.js";
-import { findClosestNames } from "../presets/index.js";
+import { parseOptionTable, parseSampleInterval, parseWholeNumber, type OptionSpec } from "../cli/option-table.js";
 
 export interface CompareOptions {
   /** Raw -a values; parsed by parseVariantList. */
@@ -26,18 +25,6 @@ export interface CompareOptions {
   command: string[];
 }
 
-interface OptionSpec {
-  names: string[];
-  value?: string;
-  description: string;
-  apply: (options: CompareOptions, value: string, flag: string) => void;
-}
-
-function parseCount(value: string, flag: string, minimum: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < minimum) throw usageError(`${flag} needs a whole number of at least ${minimum}, got "${value}"`);
-  return n;
-}
 
 /** "1%" or "0.01" → 0.01. */
 function parseFraction(value: string, flag: string): number {
@@ -47,15 +34,15 @@ function parseFraction(value: string, flag: string): number {
   return n;
 }
 
-export const COMPARE_OPTION_SPECS: OptionSpec[] = [
+export const COMPARE_OPTION_SPECS: OptionSpec<CompareOptions>[] = [
   {
     names: ["-a", "--allocators"],
     value: "LIST",
     description: "variants to compare, comma-separated: ALLOCATOR[+KEY=VALUE|+PRESET...] (default: every installed one of glibc, jemalloc, tcmalloc, mimalloc)",
     apply: (o, v) => o.variantTexts.push(v),
   },
-  { names: ["--runs"], value: "N", description: "measured runs per variant (default 5)", apply: (o, v, f) => (o.runs = parseCount(v, f, 1)) },
-  { names: ["--warmup"], value: "N", description: "warm-up runs per variant, not counted (default 1)", apply: (o, v, f) => (o.warmup = parseCount(v, f, 0)) },
+  { names: ["--runs"], value: "N", description: "measured runs per variant (default 5)", apply: (o, v, f) => (o.runs = parseWholeNumber(v, f, 1)) },
+  { names: ["--warmup"], value: "N", description: "warm-up runs per variant, not counted (default 1)", apply: (o, v, f) => (o.warmup = parseWholeNumber(v, f, 0)) },
   { names: ["--baseline"], value: "VARIANT", description: "variant the others are compared with (default glibc)", apply: (o, v) => (o.baseline = v) },
   { names: ["--prepare"], value: "CMD", description: "shell command run before every run (e.g. to reset a cache)", apply: (o, v) => (o.prepare = v) },
   { names: ["--input"], value: "FILE", description: "feed FILE to the program's standard input on every run", apply: (o, v) => (o.input = v) },
@@ -64,11 +51,7 @@ export const COMPARE_OPTION_SPECS: OptionSpec[] = [
     names: ["--sample-interval"],
     value: "MS",
     description: "memory sampling interval (default 20ms)",
-    apply: (o, v, f) => {
-      const ms = parseDurationMs(v);
-      if (ms === undefined || ms < 1) throw usageError(`${f} needs a duration such as 20ms or 0.1s, got "${v}"`);
-      o.sampleIntervalMs = ms;
-    },
+    apply: (o, v, f) => (o.sampleIntervalMs = parseSampleInterval(v, f)),
   },
   { names: ["-o", "--out"], value: "DIR", description: "compare folder (default ./allocrun-out/<time>-<program>-compare)", apply: (o, v) => (o.outDir = v) },
   { names: ["--export-json"], value: "FILE", description: "write the results as JSON (documented keys)", apply: (o, v) => (o.exportJson = v) },
@@ -80,8 +63,6 @@ export const COMPARE_OPTION_SPECS: OptionSpec[] = [
   { names: ["-q", "--quiet"], description: "no progress bar or notes on stderr", apply: (o) => (o.quiet = true) },
   { names: ["-h", "--help"], description: "show this help", apply: (o) => (o.help = true) },
 ];
-
-const SPEC_BY_NAME = new Map(COMPARE_OPTION_SPECS.flatMap((spec) => spec.names.map((name) => [name, spec] as const)));
 
 export function defaultCompareOptions(): CompareOptions {
   return {
@@ -108,35 +89,7 @@ export function defaultCompareOptions(): CompareOptions {
 
 export function parseCompareArguments(args: readonly string[]): CompareOptions {
   const options = defaultCompareOptions();
-  let index = 0;
-  while (index < args.length) {
-    const arg = args[index] as string;
-    if (arg === "--") {
-      index++;
-      break;
-    }
-    if (!arg.startsWith("-") || arg === "-") break;
-    const equals = arg.startsWith("--") ? arg.indexOf("=") : -1;
-    const name = equals > 0 ? arg.slice(0, equals) : arg;
-    const spec = SPEC_BY_NAME.get(name);
-    if (!spec) {
-      const suggestion = findClosestNames(name, SPEC_BY_NAME.keys(), 1)[0];
-      throw usageError(`unknown option ${name} for compare`, suggestion ? `did you mean ${suggestion}? (see allocrun compare --help)` : "see allocrun compare --help");
-    }
-    let value = "";
-    if (spec.value) {
-      if (equals > 0) value = arg.slice(equals + 1);
-      else {
-        const next = args[index + 1];
-        if (next === undefined) throw usageError(`${name} needs a value (${spec.value})`);
-        value = next;
-        index++;
-      }
-    } else if (equals > 0) throw usageError(`${name} takes no value`);
-    spec.apply(options, value, name);
-    index++;
-  }
-  options.command = args.slice(index);
+  options.command = parseOptionTable(COMPARE_OPTION_SPECS, args, options, "allocrun compare");
   return options;
 }
 

@@ -2,14 +2,13 @@
 // Exit status: 0 pass (or inconclusive), 1 regression, 2 usage, input or environment error.
 import { resolve } from "node:path";
 import { ALLOCATOR_NAMES } from "../../core/allocators.js";
-import { usageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-codes.js";
 import { painterFor } from "../../core/terminal.js";
 import { DEFAULT_MAX_INCREASE_FRACTION, parseGatePolicy, parseMetricName } from "../../ci/gate-policy.js";
 import { METRICS, METRIC_NAMES, type MetricName } from "../../ci/metrics.js";
 import { runGate, type GateRequest } from "../../ci/run-gate.js";
-import { findClosestNames } from "../../presets/index.js";
 import { defaultRunOptions, RUN_OPTION_SPECS, type RunOptions } from "../run-options.js";
+import { formatOptionHelp, parseOptionTable, parseWholeNumber, type OptionSpec } from "../option-table.js";
 
 export const DEFAULT_BASELINE_PATH = ".allocrun/baseline.json";
 const DEFAULT_RUNS = 5;
@@ -31,12 +30,7 @@ interface CiOptions {
   command: string[];
 }
 
-interface CiOptionSpec {
-  names: string[];
-  value?: string;
-  description: string;
-  apply: (options: CiOptions, value: string, flagName: string) => void;
-}
+type CiOptionSpec = OptionSpec<CiOptions>;
 
 /** The flags `ci` shares with `run`: what runs the program, not what it records. */
 const SHARED_FLAG_NAMES = new Set(["-a", "--lib", "--preset", "--conf", "-e", "--env-file", ...ALLOCATOR_NAMES.map((name) => `--${name}`)]);
@@ -44,12 +38,6 @@ const SHARED_SPECS: CiOptionSpec[] = RUN_OPTION_SPECS.filter((spec) => spec.name
   ...spec,
   apply: (options, value, flagName) => spec.apply(options.run, value, flagName),
 }));
-
-function parseCount(value: string, flagName: string, minimum: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < minimum) throw usageError(`${flagName} needs a whole number of at least ${minimum}, got "${value}"`);
-  return n;
-}
 
 const CI_SPECS: CiOptionSpec[] = [
   { names: ["--baseline"], value: "FILE", description: `the baseline to compare with (default ${DEFAULT_BASELINE_PATH})`, apply: (o, v) => (o.baselinePath = v) },
@@ -67,8 +55,8 @@ const CI_SPECS: CiOptionSpec[] = [
     apply: (o, v) => o.maxIncrease.push(v),
   },
   { names: ["--budget"], value: "METRIC=VALUE", description: "absolute limit, e.g. peak_rss=512MiB, alloc_count=2M, wall_time=3s", apply: (o, v) => o.budgets.push(v) },
-  { names: ["--runs"], value: "N", description: `plain runs behind each noisy metric's median (default ${DEFAULT_RUNS})`, apply: (o, v, f) => (o.runs = parseCount(v, f, 1)) },
-  { names: ["--warmup"], value: "N", description: "runs before those, not counted (default 1 when noisy metrics are gated)", apply: (o, v, f) => (o.warmupRuns = parseCount(v, f, 0)) },
+  { names: ["--runs"], value: "N", description: `plain runs behind each noisy metric's median (default ${DEFAULT_RUNS})`, apply: (o, v, f) => (o.runs = parseWholeNumber(v, f, 1)) },
+  { names: ["--warmup"], value: "N", description: "runs before those, not counted (default 1 when noisy metrics are gated)", apply: (o, v, f) => (o.warmupRuns = parseWholeNumber(v, f, 0)) },
   { names: ["-o", "--out"], value: "DIR", description: "folder for the runs and reports (default ./allocrun-out/<time>-ci-<program>-<allocator>)", apply: (o, v) => (o.outDir = v) },
   { names: ["--json"], description: "print the verdict (or the new baseline) as JSON on stdout; the table goes to stderr", apply: (o) => (o.json = true) },
   { names: ["--junit"], value: "FILE", description: "write the verdict as JUnit XML", apply: (o, v) => (o.junitPath = v) },
@@ -76,7 +64,6 @@ const CI_SPECS: CiOptionSpec[] = [
 ];
 
 const ALL_SPECS = [...CI_SPECS, ...SHARED_SPECS];
-const SPEC_BY_NAME = new Map(ALL_SPECS.flatMap((spec) => spec.names.map((name) => [name, spec] as const)));
 
 /** Flags until `--` or the first word that is not one; the rest is the program. */
 export function parseCiArguments(args: readonly string[]): CiOptions {
@@ -95,43 +82,11 @@ export function parseCiArguments(args: readonly string[]): CiOptions {
     help: false,
     command: [],
   };
-  let index = 0;
-  while (index < args.length) {
-    const arg = args[index] as string;
-    if (arg === "--") {
-      index++;
-      break;
-    }
-    if (!arg.startsWith("-") || arg === "-") break;
-    const equals = arg.startsWith("--") ? arg.indexOf("=") : -1;
-    const name = equals > 0 ? arg.slice(0, equals) : arg;
-    const spec = SPEC_BY_NAME.get(name);
-    if (!spec) {
-      const [suggestion] = findClosestNames(name, SPEC_BY_NAME.keys(), 1);
-      throw usageError(`unknown option ${name} for allocrun ci`, suggestion ? `did you mean ${suggestion}? (see allocrun ci --help)` : "see allocrun ci --help");
-    }
-    let value = "";
-    if (spec.value) {
-      if (equals > 0) value = arg.slice(equals + 1);
-      else {
-        const next = args[index + 1];
-        if (next === undefined) throw usageError(`${name} needs a value (${spec.value})`);
-        value = next;
-        index++;
-      }
-    } else if (equals > 0) {
-      throw usageError(`${name} takes no value`);
-    }
-    spec.apply(options, value, name);
-    index++;
-  }
-  options.command = args.slice(index);
+  options.command = parseOptionTable(ALL_SPECS, args, options, "allocrun ci");
   return options;
 }
 
 export function formatCiHelp(): string {
-  const rows = ALL_SPECS.map((spec) => [spec.names.join(", ") + (spec.value ? ` ${spec.value}` : ""), spec.description] as const);
-  const width = Math.max(...rows.map(([left]) => left.length));
   const metricWidth = Math.max(...METRIC_NAMES.map((name) => name.length));
   return `allocrun ci — fail a build when a change makes the program use more memory.
 
@@ -140,7 +95,7 @@ Usage:
   allocrun ci --update-baseline [options] -- PROGRAM [ARGS...]
 
 Options:
-${rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`).join("\n")}
+${formatOptionHelp(ALL_SPECS)}
 
 Metrics (deterministic ones are counted exactly in one instrumented run; noisy ones are
 the median of --runs plain runs and only fail beyond their measured noise):
