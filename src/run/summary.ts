@@ -22,7 +22,9 @@ export function formatRunSummary(manifest: RunManifest, runDir: string, cwd: str
     ["status", `${status}, wall ${formatDurationMs(manifest.wallSeconds * 1000)}, user ${formatDurationMs(manifest.userSeconds * 1000)}, sys ${formatDurationMs(manifest.sysSeconds * 1000)}`],
     ["peak RSS", `${formatBytes(manifest.peakRssBytes)}${method}`],
   ];
-  const shown = manifest.artifacts.filter((artifact) => artifact.kind !== "timeline");
+  // What the program produced comes first; allocrun's own derived files after it.
+  const derived = new Set(["timeline", "analysis", "flamegraph"]);
+  const shown = [...manifest.artifacts.filter((a) => !derived.has(a.kind)), ...manifest.artifacts.filter((a) => derived.has(a.kind) && a.kind !== "timeline")];
   if (shown.length > 0) {
     const listed = shown.slice(0, 4).map((artifact) => `${artifact.path} (${formatBytes(artifact.bytes)})`);
     if (shown.length > 4) listed.push(`+${shown.length - 4} more`);

@@ -10,6 +10,8 @@ import { prepareRun, type PreparedRun } from "../../run/prepare-run.js";
 import { createRunFolder } from "../../run/run-folder.js";
 import { executeRun, type ExecutedRun } from "../../run/execute-run.js";
 import { formatRunSummary } from "../../run/summary.js";
+import { listArtifacts } from "../../run/artifacts.js";
+import { writeManifest } from "../../run/manifest.js";
 import { formatEnvironment, renderEnvironment } from "../../presets/index.js";
 
 export default async function run(args: string[]): Promise<number> {
@@ -37,15 +39,20 @@ export default async function run(args: string[]): Promise<number> {
     baseEnv: process.env,
   });
   if (executed.launch.execError) throw execFailure(programName, executed.launch.execError);
-  if (options.analyze) await analyzeIfProfiled(executed, options).catch((error: unknown) => reportAnalysisFailure(error, runDir));
+  if (options.analyze && (await analyzeIfProfiled(executed, options).catch((error: unknown) => reportAnalysisFailure(error, runDir)))) {
+    // The analysis added files (analysis.json, flame.svg): the manifest lists them too.
+    executed.manifest.artifacts = listArtifacts(runDir, executed.launch.pid);
+    writeManifest(runDir, executed.manifest);
+  }
   if (!options.quiet) process.stderr.write(formatRunSummary(executed.manifest, runDir, cwd, painterFor(process.stderr)));
   return programExitCode(executed);
 }
 
 /** The program already ran: a failed analysis must not change its exit status or lose the folder. */
-function reportAnalysisFailure(error: unknown, runDir: string): void {
+function reportAnalysisFailure(error: unknown, runDir: string): false {
   const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
   process.stderr.write(`allocrun: warning: could not analyse the profiles (${reason}); the run folder is complete — try: allocrun analyze ${runDir}\n`);
+  return false;
 }
 
 function execFailure(programName: string, failure: { code: string; message: string }): AllocrunError {
@@ -71,10 +78,14 @@ function shellQuote(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Profiles are analysed only when the run produced some; the analyser loads lazily. */
-async function analyzeIfProfiled(executed: ExecutedRun, options: RunOptions): Promise<void> {
+/**
+ * Profiles are analysed only when the run produced some; the analyser loads lazily.
+ * Returns whether an analysis ran.
+ */
+async function analyzeIfProfiled(executed: ExecutedRun, options: RunOptions): Promise<boolean> {
   const hasProfiles = executed.manifest.artifacts.some((artifact) => ["jemalloc-heap", "gperftools-heap", "gperftools-cpu"].includes(artifact.kind));
-  if (!hasProfiles) return;
+  if (!hasProfiles) return false;
   const { analyzeRunFolderAfterRun } = await import("../../analysis/after-run.js");
   await analyzeRunFolderAfterRun(executed.runDir, { top: options.top, quiet: options.quiet });
+  return true;
 }
