@@ -37,8 +37,18 @@ function readCString(buffer: Buffer, offset: number): string | undefined {
   return buffer.toString("utf8", offset, end < 0 ? buffer.length : end);
 }
 
-/** Entries of a cache file, or undefined when it is not the format above (old or foreign caches). */
-export function parseLdSoCache(buffer: Buffer): LdconfigEntry[] | undefined {
+/** True when the NUL-terminated name at `offset` is one of `wanted` (compared as bytes). */
+function isWantedName(buffer: Buffer, offset: number, wanted: readonly Buffer[]): boolean {
+  return wanted.some((name) => buffer[offset + name.length] === 0 && buffer.compare(name, 0, name.length, offset, offset + name.length) === 0);
+}
+
+/**
+ * Entries of a cache file, or undefined when it is not the format above (old or foreign
+ * caches). With `sonames`, only their entries are decoded (the run path wants two or three
+ * of several hundred).
+ */
+export function parseLdSoCache(buffer: Buffer, sonames?: readonly string[]): LdconfigEntry[] | undefined {
+  const wanted = sonames?.map((name) => Buffer.from(name, "utf8"));
   const base = buffer.indexOf(MAGIC, 0, "latin1");
   // Old caches put a "ld.so-1.7.0" section first; the new one follows it.
   if (base < 0 || base + HEADER_BYTES > buffer.length) return undefined;
@@ -49,7 +59,9 @@ export function parseLdSoCache(buffer: Buffer): LdconfigEntry[] | undefined {
   for (let i = 0; i < count; i++) {
     const at = base + HEADER_BYTES + i * ENTRY_BYTES;
     const flags = buffer.readInt32LE(at);
-    const soname = readCString(buffer, base + buffer.readUInt32LE(at + 4));
+    const keyOffset = base + buffer.readUInt32LE(at + 4);
+    if (wanted !== undefined && keyOffset < buffer.length && !isWantedName(buffer, keyOffset, wanted)) continue;
+    const soname = readCString(buffer, keyOffset);
     const path = readCString(buffer, base + buffer.readUInt32LE(at + 8));
     if (soname === undefined || path === undefined) return undefined;
     const hwcap = buffer.readBigUInt64LE(at + 16);
@@ -65,9 +77,9 @@ export function parseLdSoCache(buffer: Buffer): LdconfigEntry[] | undefined {
 }
 
 /** /etc/ld.so.cache parsed, or undefined when it is missing or not understood. */
-export function readLdSoCache(path = "/etc/ld.so.cache"): LdconfigEntry[] | undefined {
+export function readLdSoCache(path = "/etc/ld.so.cache", sonames?: readonly string[]): LdconfigEntry[] | undefined {
   try {
-    return parseLdSoCache(readFileSync(path));
+    return parseLdSoCache(readFileSync(path), sonames);
   } catch {
     return undefined;
   }

@@ -25,7 +25,7 @@ export interface SystemView {
   /** Output of `ldconfig -p`, or undefined when there is no ldconfig (musl, NixOS). Called lazily. */
   ldconfigText: string | undefined | (() => string | undefined);
   /** The loader cache already parsed (what `ldconfig -p` lists); preferred over ldconfigText. */
-  ldconfigEntries?: () => LdconfigEntry[] | undefined;
+  ldconfigEntries?: (sonames: readonly string[]) => LdconfigEntry[] | undefined;
   fileExists(path: string): boolean;
   realpath(path: string): string;
   /** The whole file, or undefined when it cannot be read. */
@@ -165,7 +165,7 @@ export function locateLibraryIn(view: SystemView, name: LibraryName, options: Lo
   };
 
   const ldconfigText = view.ldconfigEntries === undefined ? (typeof view.ldconfigText === "function" ? view.ldconfigText() : view.ldconfigText) : undefined;
-  const entries = view.ldconfigEntries?.() ?? (ldconfigText === undefined ? undefined : parseLdconfigCache(ldconfigText));
+  const entries = view.ldconfigEntries?.(LIBRARY_SONAMES[name]) ?? (ldconfigText === undefined ? undefined : parseLdconfigCache(ldconfigText));
   if (entries !== undefined) {
     for (const soname of sonames) {
       const usable = selectLdconfigEntries(entries, soname, expected);
@@ -217,7 +217,6 @@ function readFileOrUndefined(path: string): Buffer | undefined {
 export function createSystemView(env: NodeJS.ProcessEnv = process.env): SystemView {
   let osRelease: OsRelease | undefined | null = null;
   let ldconfigText: string | undefined | null = null;
-  let ldconfigEntries: LdconfigEntry[] | undefined | null = null;
   return {
     get osRelease() {
       if (osRelease === null) osRelease = readOsRelease();
@@ -228,10 +227,7 @@ export function createSystemView(env: NodeJS.ProcessEnv = process.env): SystemVi
       return ldconfigText;
     },
     // Reading /etc/ld.so.cache spares a process start; `ldconfig -p` stays the fallback.
-    ldconfigEntries: () => {
-      if (ldconfigEntries === null) ldconfigEntries = readLdSoCache() ?? parseTextCache(readLdconfigCache(env));
-      return ldconfigEntries;
-    },
+    ldconfigEntries: (sonames) => readLdSoCache(undefined, sonames) ?? parseTextCache(readLdconfigCache(env)),
     fileExists: (path) => existsSync(path),
     realpath: (path) => realpathSync(path),
     readFile: readFileOrUndefined,

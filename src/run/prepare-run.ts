@@ -2,6 +2,7 @@
 // environment from presets and flags, find the libraries, and check the target. Shared
 // by run, env, compare and ci so they all mean the same thing by the same flags.
 import type { AllocatorName, LibraryName } from "../core/allocators.js";
+import { usageError } from "../core/errors.js";
 import { loadPresetCatalog, composeEnvPlan, type CompositionStep, type EnvPlan } from "../presets/index.js";
 import { locateLibrary } from "../detect/index.js";
 import { checkLibraryFitsTarget, checkTarget, type TargetReport } from "./preflight.js";
@@ -32,7 +33,12 @@ export function prepareRun(request: PrepareRequest): PreparedRun {
   const catalog = loadPresetCatalog({ cwd: request.cwd, env: request.env });
   const plan = composeEnvPlan(catalog, request.allocator, request.steps);
   const profiling = plan.artifactHints.some((hint) => hint.kind.endsWith("-heap") || hint.kind.endsWith("-cpu"));
-  const target = request.program ? checkTarget(request.program, request.allocator, { profiling }) : undefined;
+  if (request.libraryPath !== undefined && request.allocator === "glibc") {
+    throw usageError("--lib has no meaning with --glibc (glibc's malloc is not preloaded)", "choose the allocator the library belongs to, e.g. --jemalloc --lib PATH");
+  }
+  // A run that sets nothing cannot fail to take effect: skip the checks (start-up cost).
+  const setsNothing = plan.preload.length === 0 && plan.conf.length === 0 && Object.keys(plan.env).length === 0 && plan.extraPreloadPaths.length === 0;
+  const target = request.program && !setsNothing ? checkTarget(request.program, request.allocator, { profiling }) : undefined;
   const libraryPaths: Partial<Record<LibraryName, string>> = {};
   for (const name of plan.preload) {
     const explicitPath = isAllocatorLibrary(name, request.allocator) ? request.libraryPath : undefined;

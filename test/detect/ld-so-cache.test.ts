@@ -16,6 +16,13 @@ describe("reading /etc/ld.so.cache natively", () => {
     expect(native!.some((e) => e.soname === "libc.so.6" && e.abi === "x86-64")).toBe(true);
   });
 
+  it("decodes only the asked-for sonames when given some", () => {
+    const all = readLdSoCache()!;
+    const some = readLdSoCache(undefined, ["libjemalloc.so.2", "libc.so.6"])!;
+    expect(some.map(describeEntry).sort()).toEqual(all.filter((e) => e.soname === "libjemalloc.so.2" || e.soname === "libc.so.6").map(describeEntry).sort());
+    expect(some.length).toBeGreaterThan(1);
+  });
+
   it("declines a file that is not a loader cache, and a truncated one", () => {
     expect(parseLdSoCache(Buffer.from("not a cache at all"))).toBeUndefined();
     const real = readLdSoCache() === undefined ? undefined : readFileSync("/etc/ld.so.cache");
