@@ -8,9 +8,14 @@ export type ErrorKind =
   | "not-found" // the program to run does not exist
   | "not-executable"; // the program exists but cannot be executed
 
+// A brand instead of `instanceof`: the CLI ships as separate bundles (one per command),
+// each with its own copy of this class, and an error may cross from one to another.
+const BRAND = Symbol.for("allocrun.error");
+
 export class AllocrunError extends Error {
   readonly kind: ErrorKind;
   readonly hint: string | undefined;
+  readonly [BRAND] = true;
 
   constructor(kind: ErrorKind, message: string, options: { hint?: string; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -28,7 +33,7 @@ export const environmentError = (message: string, hint?: string, cause?: unknown
   new AllocrunError("environment", message, { hint, cause });
 
 export function isAllocrunError(value: unknown): value is AllocrunError {
-  return value instanceof AllocrunError;
+  return typeof value === "object" && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
 }
 
 /** The whole error as one line for stderr: "message (hint)". */
