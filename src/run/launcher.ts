@@ -8,7 +8,6 @@
 // reported in LaunchResult.peakRssMethod.
 import { execFileSync, spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import { closeSync, existsSync, openSync, statSync } from "node:fs";
-import { performance } from "node:perf_hooks";
 import { isatty } from "node:tty";
 import { fileURLToPath } from "node:url";
 import { environmentError, inputError } from "../core/errors.js";

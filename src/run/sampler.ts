@@ -15,7 +15,6 @@
 //   hwm_bytes   VmHWM of the main process so far
 //   processes   processes in the tree at that moment
 import { closeSync, openSync, writeSync } from "node:fs";
-import { performance } from "node:perf_hooks";
 import {
   appendChildPids,
   readProcessCpuSeconds,
