@@ -6,14 +6,15 @@ import type { Profile } from "./model.js";
 import { parseGperftoolsCpu } from "./parse/gperftools-cpu.js";
 import { parseGperftoolsHeap } from "./parse/gperftools-heap.js";
 import { parseJemallocHeap } from "./parse/jemalloc-heap.js";
+import { parsePprof } from "./parse/pprof.js";
 
 type BinaryParser = (data: Uint8Array, fileName: string) => Profile | undefined;
 type TextParser = (text: string, fileName: string) => Profile | undefined;
 
 // Binary formats first: their magic numbers are cheap to test and never occur in text.
-// The pprof protobuf reader goes here: gzip magic (1f 8b) first; a raw-protobuf guess,
-// being the weakest signature, belongs after the text parsers.
-const BINARY_PARSERS: BinaryParser[] = [parseGperftoolsCpu];
+// The pprof reader takes gzip (1f 8b) and declines raw data unless it starts like a
+// profile.proto and decodes into a consistent one, so text profiles still reach their parsers.
+const BINARY_PARSERS: BinaryParser[] = [parseGperftoolsCpu, parsePprof];
 const TEXT_PARSERS: TextParser[] = [parseJemallocHeap, parseGperftoolsHeap];
 
 /** The profile in `data`, whatever format allocrun knows it in. `fileName` is for messages. */
