@@ -11,6 +11,7 @@ packages=(
   golang-go graphviz                      # go tool pprof cross-check, Go binaries for doctor; dot
   gdb                                     # live-process dumps
   libc6-dbg                               # debug symbols for libc frames (report golden files)
+  python3-minimal                         # a real Debian program for the analysis cross-check with jeprof
   chromium                                # the compare HTML report is checked in headless Chromium
   gcc-multilib musl-tools libcap2-bin     # doctor tests: 32-bit and musl programs, file capabilities
   redis-server                            # doctor test: a Debian program linked against jemalloc
