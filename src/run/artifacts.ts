@@ -119,3 +119,13 @@ function moveFile(source: string, target: string): void {
     unlinkSync(source);
   }
 }
+
+/**
+ * A program that is a wrapper (a pyenv shim, a shell script) starts helper processes that
+ * inherit the preload and write profiles of their own: say so, once, with the way out.
+ */
+export function describeChildProcessArtifacts(artifacts: readonly Artifact[]): string | undefined {
+  const pids = new Set(artifacts.filter((artifact) => artifact.fromChildProcess).map((artifact) => artifact.pid));
+  if (pids.size === 0) return undefined;
+  return `${pids.size} child process${pids.size === 1 ? "" : "es"} wrote profiles too (their pids are in the file names); analysis uses the launched program's — if PROGRAM is a wrapper (shell script, pyenv shim), run the real executable instead`;
+}

@@ -5,7 +5,7 @@ import { arch, cpus, release } from "node:os";
 import type { PreparedRun } from "./prepare-run.js";
 import { renderEnvironment } from "../presets/index.js";
 import { findLauncher, launchProgram, type LaunchRequest, type LaunchResult } from "./launcher.js";
-import { collectStrayProfiles, listArtifacts } from "./artifacts.js";
+import { collectStrayProfiles, describeChildProcessArtifacts, listArtifacts } from "./artifacts.js";
 import { MANIFEST_SCHEMA_VERSION, writeManifest, type AllocatorRecord, type RunManifest } from "./manifest.js";
 import { watchPreloadTakesEffect, type PreloadObservation } from "./verify-preload.js";
 import { describeExitQuirks } from "./exit-quirks.js";
@@ -76,6 +76,8 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
   const artifacts = listArtifacts(runDir, launch.pid);
   const allocator = describeAllocator(prepared, seen, artifacts.map((a) => a.kind));
   warnings.push(...describeExitQuirks({ plan: prepared.plan, launch, artifacts }));
+  const children = describeChildProcessArtifacts(artifacts);
+  if (children) warnings.push(children);
   if (launch.peakRssMethod !== "wait4-rusage") {
     warnings.push("peak RSS was sampled (the native launcher is not built): short peaks may be missed; run `npm rebuild allocrun` with a C compiler installed");
   }

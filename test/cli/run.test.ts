@@ -110,6 +110,23 @@ describe("allocrun run: profiles land in the run folder", () => {
     expect(kinds).toContain("gperftools-heap");
   });
 
+  it("warns when child processes of a wrapper wrote profiles of their own", async () => {
+    const out = join(scratch(), "run");
+    const leak = buildExample("leak");
+    const result = await runCli(["--jemalloc", "--prof", "--no-analyze", "-q", "-o", out, "--", "sh", "-c", `${leak}; ${leak}`]);
+    expect(result.exitCode).toBe(0);
+    const manifest = readManifest(out);
+    expect(manifest.artifacts.filter((a: { fromChildProcess?: boolean }) => a.fromChildProcess)).toHaveLength(2);
+    expect(manifest.warnings.join("\n")).toMatch(/2 child processes wrote profiles/);
+  });
+
+  it("explains a missing final dump when the program dies of a signal", async () => {
+    const out = join(scratch(), "run");
+    const result = await runCli(["--jemalloc", "--prof", "--no-analyze", "-o", out, "--", "sh", "-c", "kill -TERM $$"]);
+    expect(result.exitCode).toBe(143);
+    expect(readManifest(out).warnings.join("\n")).toMatch(/died of SIGTERM/);
+  });
+
   it("adds the CPU profiler with --cpu-prof to any allocator", async () => {
     const out = join(scratch(), "run");
     const result = await runCli(["--jemalloc", "--cpu-prof", "--no-analyze", "-q", "-o", out, "--", buildExample("churn"), "2", "200000"]);
