@@ -8,6 +8,7 @@ import type { Artifact, ArtifactKind } from "./manifest.js";
 const OWN_FILES: Record<string, ArtifactKind> = {
   "timeline.csv": "timeline",
   "stderr.log": "stderr",
+  "stats.stderr.log": "stats",
   "analysis.json": "analysis",
   "analysis.txt": "analysis",
   "flame.svg": "flamegraph",

@@ -1,6 +1,9 @@
 // Runs one prepared program into its own run folder and writes the manifest, whatever
 // way the program ends: normal exit, crash, or a forwarded Ctrl-C.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseAllocatorStats, type AllocatorStatsFound } from "../stats/index.js";
+import { checkFragmentation } from "../doctor/run/fragmentation.js";
 import { arch, cpus, release } from "node:os";
 import type { PreparedRun } from "./prepare-run.js";
 import { renderEnvironment } from "../presets/index.js";
@@ -22,6 +25,9 @@ export interface ExecuteRequest {
   stdio?: LaunchRequest["stdio"];
   stdinFile?: string;
 }
+
+/** The program's stderr of a run with allocator statistics, kept in the run folder. */
+const STATS_LOG = "stats.stderr.log";
 
 export interface ExecutedRun {
   runDir: string;
@@ -52,13 +58,16 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
   const startedMs = Date.now();
   const preloaded = Object.values(prepared.libraryPaths).filter((path): path is string => Boolean(path));
   let observation: PreloadObservation | undefined;
+  // Statistics go to the program's stderr: copy it aside (still shown live) to read them.
+  const wantsStats = prepared.plan.artifactHints.some((hint) => hint.kind === "stats");
+  const stdio = request.stdio ?? (wantsStats ? { stdin: "inherit" as const, stdout: "inherit" as const, stderr: "tee" as const } : "inherit");
   const launch = await launchProgram({
     file: request.program,
     argv: request.argv,
     env: buildProgramEnvironment(request.baseEnv, vars),
     cwd: request.cwd,
     sampleIntervalMs: request.sampleIntervalMs,
-    stdio: request.stdio ?? "inherit",
+    stdio,
     stdinFile: request.stdinFile,
     timelinePath: `${runDir}/timeline.csv`,
     onStart: (pid) => {
@@ -67,6 +76,14 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
   });
   const seen = observation ? await observation.result : undefined;
   const warnings = [...prepared.warnings];
+  let allocatorStats: AllocatorStatsFound | null = null;
+  if (wantsStats && launch.stderr !== undefined) {
+    writeFileSync(join(runDir, STATS_LOG), launch.stderr);
+    allocatorStats = readStatsSafely(launch.stderr.toString("utf8"), warnings);
+    if (allocatorStats) {
+      for (const finding of checkFragmentation(allocatorStats, launch.peakRssBytes)) warnings.push(`${finding.what} — ${finding.fix}`);
+    }
+  }
   // Only a profiling run can leave dumps behind (a user's relative prof_prefix/HEAPPROFILE).
   if (prepared.plan.artifactHints.length > 0) {
     for (const moved of collectStrayProfiles(request.cwd, startedMs - 1000, runDir)) {
@@ -103,6 +120,7 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
     meanRssBytes: rss.length ? Math.round(rss.reduce((a, b) => a + b, 0) / rss.length) : null,
     sampleIntervalMs: request.sampleIntervalMs,
     artifacts,
+    allocatorStats,
     warnings,
     host: { os: readOsName(), kernel: release(), arch: arch(), cpus: cpus().length },
   };
@@ -122,6 +140,17 @@ function describeAllocator(prepared: PreparedRun, seen: { missing: string[]; che
   const ownOutput = prepared.allocator === "jemalloc" ? "jemalloc-heap" : prepared.allocator.startsWith("tcmalloc") ? "gperftools-heap" : undefined;
   if (ownOutput && artifactKinds.includes(ownOutput)) return { ...base, verified: true, verifiedBy: "artifacts" };
   return { ...base, verified: false, verifiedBy: "none", reason: "the program ended before allocrun could look at its memory maps" };
+}
+
+/** The stats parsers reject a broken report; a run must still finish, so that becomes a warning. */
+function readStatsSafely(text: string, warnings: string[]): AllocatorStatsFound | null {
+  try {
+    const found = parseAllocatorStats(text);
+    return Object.keys(found).length > 0 ? found : null;
+  } catch (error) {
+    warnings.push(`the allocator's statistics could not be read (${(error as Error).message}); they are in ${STATS_LOG}`);
+    return null;
+  }
 }
 
 function readOsName(): string {

@@ -56,8 +56,11 @@ export function ensureLauncher(): string | undefined {
 }
 
 export type InputSpec = "inherit" | "ignore" | { file: string };
-/** "capture" collects the stream into LaunchResult.stdout/stderr; { file } writes it there. */
-export type OutputSpec = "inherit" | "ignore" | "capture" | { file: string };
+/**
+ * "capture" collects the stream into LaunchResult.stdout/stderr; "tee" does that and also
+ * passes it on to allocrun's own stream as it arrives; { file } writes it there.
+ */
+export type OutputSpec = "inherit" | "ignore" | "capture" | "tee" | { file: string };
 export interface StdioPlan {
   stdin?: InputSpec;
   stdout?: OutputSpec;
@@ -147,7 +150,7 @@ function openStdio(plan: "inherit" | "ignore" | StdioPlan, stdinFile: string | u
     return fd;
   };
   const output = (stream: OutputSpec) =>
-    typeof stream === "object" ? open(stream.file, "w") : stream === "capture" ? "pipe" : stream;
+    typeof stream === "object" ? open(stream.file, "w") : stream === "capture" || stream === "tee" ? "pipe" : stream;
   try {
     const stdin = typeof spec.stdin === "object" ? open(spec.stdin.file, "r") : spec.stdin;
     return { stdio: [stdin, output(spec.stdout), output(spec.stderr)], openedFds };
@@ -182,8 +185,15 @@ function beginRecord(request: LaunchRequest, child: ChildProcess): RunRecord {
     stdout: child.stdout ? [] : undefined,
     stderr: child.stderr ? [] : undefined,
   };
-  child.stdout?.on("data", (chunk: Buffer) => record.stdout?.push(chunk));
-  child.stderr?.on("data", (chunk: Buffer) => record.stderr?.push(chunk));
+  const plan = typeof request.stdio === "object" ? request.stdio : undefined;
+  child.stdout?.on("data", (chunk: Buffer) => {
+    record.stdout?.push(chunk);
+    if (plan?.stdout === "tee") process.stdout.write(chunk);
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    record.stderr?.push(chunk);
+    if (plan?.stderr === "tee") process.stderr.write(chunk);
+  });
   return record;
 }
 

@@ -2,6 +2,7 @@
 // bump MANIFEST_SCHEMA_VERSION on any incompatible change of these keys.
 import { join } from "node:path";
 import { writeJsonAtomic } from "../core/atomic-write.js";
+import type { AllocatorStatsFound } from "../stats/index.js";
 
 export const MANIFEST_SCHEMA_VERSION = 1;
 export const MANIFEST_FILE = "manifest.json";
@@ -70,6 +71,8 @@ export interface RunManifest {
   meanRssBytes: number | null;
   sampleIntervalMs: number;
   artifacts: Artifact[];
+  /** What the allocator printed about itself at exit (--stats presets), parsed; else null. */
+  allocatorStats: AllocatorStatsFound | null;
   warnings: string[];
   host: { os: string; kernel: string; arch: string; cpus: number };
 }
