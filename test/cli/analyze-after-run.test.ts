@@ -1,15 +1,17 @@
 // `allocrun --jemalloc --prof PROGRAM` ends with the top allocation sites on stderr and
 // leaves analysis.json, analysis.txt and flame.svg in the run folder.
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { buildExample } from "../helpers/examples.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
+
+const temps = useTempDirs();
 
 describe("analysis at the end of a profiling run", () => {
   it("prints the top allocation sites and writes the analysis files", async () => {
-    const out = join(mkdtempSync(join(tmpdir(), "allocrun-afterrun-")), "run");
+    const out = join(await temps.make(), "run");
     const result = await runCli(["--jemalloc", "--prof", "-o", out, "--", buildExample("leak")], { env: { XDG_CACHE_HOME: join(out, "..", "cache") } });
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toMatch(/Top 10 by flat:\n.*function.*\n\s+[\d.]+ MiB\s+[\d.]+%.*leaf_alloc/);
@@ -23,7 +25,7 @@ describe("analysis at the end of a profiling run", () => {
   });
 
   it("stays silent with -q but still writes the files", async () => {
-    const out = join(mkdtempSync(join(tmpdir(), "allocrun-afterrun-")), "run");
+    const out = join(await temps.make(), "run");
     const result = await runCli(["--jemalloc", "--prof", "-q", "-o", out, "--", buildExample("leak")], { env: { XDG_CACHE_HOME: join(out, "..", "cache") } });
     expect(result.exitCode).toBe(0);
     expect(result.stderr).not.toContain("Top 10");

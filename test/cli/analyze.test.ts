@@ -1,21 +1,21 @@
 // `allocrun analyze` as a user runs it (the built CLI): outputs on stdout or -o, format
 // from the extension, run folders and series, and one-line errors with a hint (exit 2).
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyzeRunFolderAfterRun } from "../../src/analysis/after-run.js";
 import { runCli } from "../helpers/cli.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
 import { PROFILE_FIXTURES_DIR, fixturePath } from "../profile/fixtures.js";
 
 const LEAK = join(PROFILE_FIXTURES_DIR, "bin", "leak");
 const JEMALLOC_HEAP = fixturePath("leak.jemalloc.f.heap");
-const scratch = () => mkdtempSync(join(tmpdir(), "allocrun-analyze-"));
-const analyze = (...args: string[]) => runCli(["analyze", ...args, "--no-cache"], { env: { XDG_CACHE_HOME: scratch() } });
+const temps = useTempDirs();
+const analyze = async (...args: string[]) => runCli(["analyze", ...args, "--no-cache"], { env: { XDG_CACHE_HOME: await temps.make() } });
 
 /** A run folder like `allocrun run` leaves: the tcmalloc dumps, a manifest naming the program. */
-function makeRunFolder(): string {
-  const runDir = join(scratch(), "run");
+async function makeRunFolder(): Promise<string> {
+  const runDir = join(await temps.make(), "run");
   mkdirSync(runDir);
   const artifacts = [1, 2, 3, 4, 5].map((i) => {
     const name = `leak.000${i}.heap`;
@@ -44,7 +44,7 @@ describe("allocrun analyze", () => {
   });
 
   it("takes the format from the -o extension and says where it wrote", async () => {
-    const directory = scratch();
+    const directory = await temps.make();
     for (const [name, check] of [
       ["flame.svg", (bytes: Buffer) => expect(bytes.toString("utf8")).toContain("Flame graph: inuse_space")],
       ["heap.pb.gz", (bytes: Buffer) => expect([bytes[0], bytes[1]]).toEqual([0x1f, 0x8b])],
@@ -64,7 +64,7 @@ describe("allocrun analyze", () => {
   });
 
   it("renders the dot call graph with Graphviz for -o graph.svg", async () => {
-    const output = join(scratch(), "graph.svg");
+    const output = join(await temps.make(), "graph.svg");
     const result = await analyze(JEMALLOC_HEAP, "--binary", LEAK, "--format", "dot", "-o", output);
     expect(result.exitCode).toBe(0);
     const svg = readFileSync(output, "utf8");
@@ -73,14 +73,14 @@ describe("allocrun analyze", () => {
   });
 
   it("analyses the last dump of a run folder, finding the program from its manifest", async () => {
-    const result = await analyze(makeRunFolder());
+    const result = await analyze(await makeRunFolder());
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain("— leak.0005.heap");
     expect(result.stdout).toMatch(/leaf_alloc\s+leak\.c:20/);
   });
 
   it("ranks steady growth across the run folder's dumps with --growth", async () => {
-    const result = await analyze(makeRunFolder(), "--growth", "--format", "json");
+    const result = await analyze(await makeRunFolder(), "--growth", "--format", "json");
     const json = JSON.parse(result.stdout) as { kind: string; sources: string[]; sites: { function: string; monotonicity: number }[] };
     expect(json.kind).toBe("growth");
     expect(json.sources).toHaveLength(5);
@@ -122,7 +122,7 @@ describe("allocrun analyze errors: exit 2, one line, a hint", () => {
   }
 
   it("reports a truncated profile with its file name", async () => {
-    const truncated = join(scratch(), "cut.heap");
+    const truncated = join(await temps.make(), "cut.heap");
     writeFileSync(truncated, readFileSync(JEMALLOC_HEAP).subarray(0, 300));
     const result = await analyze(truncated);
     expect(result.exitCode).toBe(2);
@@ -132,7 +132,7 @@ describe("allocrun analyze errors: exit 2, one line, a hint", () => {
 
 describe("analysis after allocrun run", () => {
   it("writes analysis.json, analysis.txt and flame.svg and never replaces existing files", async () => {
-    const runDir = makeRunFolder();
+    const runDir = await makeRunFolder();
     writeFileSync(join(runDir, "flame.svg"), "mine");
     await analyzeRunFolderAfterRun(runDir, { top: 10, quiet: true });
     expect(readFileSync(join(runDir, "flame.svg"), "utf8")).toBe("mine");

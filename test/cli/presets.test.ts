@@ -1,8 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
+
+const temps = useTempDirs();
 
 describe("allocrun presets", () => {
   it("lists every shipped preset with its allocator, flag and one-line description", async () => {
@@ -14,7 +16,7 @@ describe("allocrun presets", () => {
   });
 
   it("shows a user's project preset and what it sets", async () => {
-    const cwd = mkdtempSync(join(tmpdir(), "allocrun-presets-"));
+    const cwd = await temps.make();
     mkdirSync(join(cwd, ".allocrun", "presets"), { recursive: true });
     writeFileSync(join(cwd, ".allocrun", "presets", "lean.json"), JSON.stringify({ description: "few arenas", allocator: "jemalloc", conf: { narenas: 1 } }));
     const list = await runCli(["presets", "--json"], { cwd });

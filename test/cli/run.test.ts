@@ -1,12 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync, chmodSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync, mkdirSync, chmodSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { execa } from "execa";
 import { buildExample } from "../helpers/examples.js";
 import { CLI, runCli } from "../helpers/cli.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
 
-const scratch = () => mkdtempSync(join(tmpdir(), "allocrun-cli-"));
+const temps = useTempDirs();
 const readManifest = (dir: string) => JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
 
 describe("allocrun run: allocators really take effect", () => {
@@ -18,7 +18,7 @@ describe("allocrun run: allocators really take effect", () => {
   ];
   for (const [flag, library] of cases) {
     it(`shows the library in /proc/self/maps of cat for ${flag}`, async () => {
-      const out = join(scratch(), "run");
+      const out = join(await temps.make(), "run");
       const result = await runCli([flag, "-q", "-o", out, "--", "cat", "/proc/self/maps"]);
       expect(result.exitCode).toBe(0);
       expect(result.stdout).toMatch(library);
@@ -29,7 +29,7 @@ describe("allocrun run: allocators really take effect", () => {
   }
 
   it("records glibc runs as glibc with no preload", async () => {
-    const out = join(scratch(), "run");
+    const out = join(await temps.make(), "run");
     const result = await runCli(["--glibc", "-q", "-o", out, "--", "cat", "/proc/self/maps"]);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).not.toMatch(/jemalloc|tcmalloc|mimalloc/);
@@ -37,7 +37,7 @@ describe("allocrun run: allocators really take effect", () => {
   });
 
   it("verifies the preload from the maps of a program that lives long enough", async () => {
-    const out = join(scratch(), "run");
+    const out = join(await temps.make(), "run");
     const result = await runCli(["--jemalloc", "-q", "-o", out, "--", buildExample("peak"), "16"]);
     expect(result.exitCode).toBe(0);
     const manifest = readManifest(out);
@@ -47,7 +47,7 @@ describe("allocrun run: allocators really take effect", () => {
 
 describe("allocrun run: exit status, signals and the manifest", () => {
   it("exits with the program's own exit code and records it", async () => {
-    const out = join(scratch(), "run");
+    const out = join(await temps.make(), "run");
     const result = await runCli(["--jemalloc", "-q", "-o", out, "--", buildExample("peak"), "8", "early", "3"]);
     expect(result.exitCode).toBe(3);
     const manifest = readManifest(out);
@@ -61,14 +61,14 @@ describe("allocrun run: exit status, signals and the manifest", () => {
   });
 
   it("exits 128+N when the program dies of signal N", async () => {
-    const out = join(scratch(), "run");
+    const out = join(await temps.make(), "run");
     const result = await runCli(["--glibc", "-q", "-o", out, "--", "sh", "-c", "kill -SEGV $$"]);
     expect(result.exitCode).toBe(139);
     expect(readManifest(out)).toMatchObject({ exitCode: null, signal: "SIGSEGV" });
   });
 
   it("forwards SIGINT to the program and still writes the manifest", async () => {
-    const out = join(scratch(), "run");
+    const out = join(await temps.make(), "run");
     const child = execa(process.execPath, [CLI, "--jemalloc", "-q", "-o", out, "--", buildExample("sleeper"), "20", "handle"], { reject: false });
     await new Promise<void>((resolve) => {
       child.stdout?.on("data", (chunk: Buffer) => {
@@ -83,7 +83,7 @@ describe("allocrun run: exit status, signals and the manifest", () => {
   });
 
   it("passes stdout and stderr of the program through unchanged", async () => {
-    const out = join(scratch(), "run");
+    const out = join(await temps.make(), "run");
     const result = await runCli(["--mimalloc", "-q", "-o", out, "--", "sh", "-c", "printf 'out\\n'; printf 'err\\n' >&2"]);
     expect(result.stdout).toBe("out");
     expect(result.stderr).toBe("err");
@@ -92,7 +92,7 @@ describe("allocrun run: exit status, signals and the manifest", () => {
 
 describe("allocrun run: profiles land in the run folder", () => {
   it("writes a jemalloc heap profile and lists it in the manifest", async () => {
-    const out = join(scratch(), "run");
+    const out = join(await temps.make(), "run");
     const result = await runCli(["--jemalloc", "--prof", "--no-analyze", "-o", out, "--", buildExample("leak")]);
     expect(result.exitCode).toBe(0);
     const manifest = readManifest(out);
@@ -103,7 +103,7 @@ describe("allocrun run: profiles land in the run folder", () => {
   });
 
   it("writes gperftools heap profiles for --tcmalloc --heap-profile even when the program changes directory", async () => {
-    const out = join(scratch(), "run");
+    const out = join(await temps.make(), "run");
     const result = await runCli(["--tcmalloc", "--heap-profile", "--no-analyze", "-q", "-o", out, "--", "sh", "-c", `cd / && exec ${buildExample("leak")}`]);
     expect(result.exitCode).toBe(0);
     const kinds = readManifest(out).artifacts.map((a: { kind: string }) => a.kind);
@@ -111,7 +111,7 @@ describe("allocrun run: profiles land in the run folder", () => {
   });
 
   it("warns when child processes of a wrapper wrote profiles of their own", async () => {
-    const out = join(scratch(), "run");
+    const out = join(await temps.make(), "run");
     const leak = buildExample("leak");
     const result = await runCli(["--jemalloc", "--prof", "--no-analyze", "-q", "-o", out, "--", "sh", "-c", `${leak}; ${leak}`]);
     expect(result.exitCode).toBe(0);
@@ -121,14 +121,14 @@ describe("allocrun run: profiles land in the run folder", () => {
   });
 
   it("explains a missing final dump when the program dies of a signal", async () => {
-    const out = join(scratch(), "run");
+    const out = join(await temps.make(), "run");
     const result = await runCli(["--jemalloc", "--prof", "--no-analyze", "-o", out, "--", "sh", "-c", "kill -TERM $$"]);
     expect(result.exitCode).toBe(143);
     expect(readManifest(out).warnings.join("\n")).toMatch(/died of SIGTERM/);
   });
 
   it("adds the CPU profiler with --cpu-prof to any allocator", async () => {
-    const out = join(scratch(), "run");
+    const out = join(await temps.make(), "run");
     const result = await runCli(["--jemalloc", "--cpu-prof", "--no-analyze", "-q", "-o", out, "--", buildExample("churn"), "2", "200000"]);
     expect(result.exitCode).toBe(0);
     const manifest = readManifest(out);
@@ -137,14 +137,14 @@ describe("allocrun run: profiles land in the run folder", () => {
   });
 
   it("prints mimalloc statistics with --mimalloc --stats", async () => {
-    const out = join(scratch(), "run");
+    const out = join(await temps.make(), "run");
     const result = await runCli(["--mimalloc", "--stats", "-q", "-o", out, "--", buildExample("leak")]);
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toContain("heap stats");
   });
 
   it("gives concurrent runs different folders", async () => {
-    const cwd = scratch();
+    const cwd = await temps.make();
     const runs = await Promise.all([1, 2, 3].map(() => runCli(["--glibc", "-q", "--", "true"], { cwd })));
     expect(runs.map((r) => r.exitCode)).toEqual([0, 0, 0]);
     expect(readdirSync(join(cwd, "allocrun-out"))).toHaveLength(3);
@@ -172,7 +172,7 @@ describe("allocrun run: bad input gets one clear line and a distinct exit code",
   });
 
   it("exits 126 for a file that is not executable", async () => {
-    const dir = scratch();
+    const dir = await temps.make();
     const file = join(dir, "script.sh");
     writeFileSync(file, "#!/bin/sh\necho hi\n");
     chmodSync(file, 0o644);
@@ -188,7 +188,7 @@ describe("allocrun run: bad input gets one clear line and a distinct exit code",
   });
 
   it("refuses a non-empty out folder and leaves its files alone", async () => {
-    const dir = scratch();
+    const dir = await temps.make();
     writeFileSync(join(dir, "precious.heap"), "keep me");
     const result = await runCli(["--glibc", "-o", dir, "--", "true"]);
     expect(result.exitCode).toBe(125);
@@ -197,7 +197,7 @@ describe("allocrun run: bad input gets one clear line and a distinct exit code",
   });
 
   it("names the file and field of a malformed preset", async () => {
-    const cwd = scratch();
+    const cwd = await temps.make();
     mkdirSync(join(cwd, ".allocrun", "presets"), { recursive: true });
     writeFileSync(join(cwd, ".allocrun", "presets", "broken.json"), JSON.stringify({ description: "x", conf: { prof: 1 } }));
     const result = await runCli(["--jemalloc", "--preset", "broken", "--", "true"], { cwd });
@@ -227,7 +227,7 @@ describe("allocrun run: bad input gets one clear line and a distinct exit code",
 
 describe("allocrun env and --dry-run", () => {
   it("prints export lines a shell can eval", async () => {
-    const cwd = scratch();
+    const cwd = await temps.make();
     const printed = await runCli(["env", "--jemalloc", "--prof"], { cwd });
     expect(printed.exitCode).toBe(0);
     const shell = await execa("bash", ["-c", `eval "$(${process.execPath} ${CLI} env --jemalloc --prof)"; printf '%s\\n%s' "$LD_PRELOAD" "$MALLOC_CONF"`], { cwd });
@@ -238,7 +238,7 @@ describe("allocrun env and --dry-run", () => {
   });
 
   it("prints the environment and command on --dry-run and runs nothing", async () => {
-    const cwd = scratch();
+    const cwd = await temps.make();
     const result = await runCli(["--tcmalloc", "--heap-profile", "--dry-run", "--", "touch", "should-not-exist"], { cwd });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/HEAPPROFILE=/);

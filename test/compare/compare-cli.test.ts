@@ -1,20 +1,20 @@
 // The built CLI end to end: flags, exit codes, stdout/stderr, the four exports, and the
 // HTML report in real headless Chromium.
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCli, type CliResult } from "../helpers/cli.js";
 import { buildExample } from "../helpers/examples.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
 import { renderInChromium } from "./chromium.js";
 
-const scratch = () => mkdtempSync(join(tmpdir(), "allocrun-compare-cli-"));
+const temps = useTempDirs();
 
 describe("allocrun compare with every export", () => {
   let dir = "";
   let result: CliResult;
   beforeAll(async () => {
-    dir = scratch();
+    dir = await temps.make();
     const holes = buildExample("holes");
     result = await runCli(
       [
@@ -98,7 +98,7 @@ describe("allocrun compare refuses bad requests before running anything", () => 
   });
 
   it("exits 2 for an export into a missing folder without creating a compare folder", async () => {
-    const dir = scratch();
+    const dir = await temps.make();
     const result = await runCli(["compare", "-a", "glibc", "-o", join(dir, "cmp"), "--export-html", join(dir, "missing", "r.html"), "--", "true"], { cwd: dir });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/cannot write .*r\.html: its folder .* does not exist/);

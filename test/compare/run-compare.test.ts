@@ -1,7 +1,6 @@
 // Real comparisons of real programs under the real allocators of this machine.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runComparison, type CompareOutcome } from "../../src/compare/run-compare.js";
@@ -9,20 +8,22 @@ import type { CompareSettings, VariantResult } from "../../src/compare/report-mo
 import { parseVariantList } from "../../src/compare/variants.js";
 import { median } from "../../src/compare/statistics.js";
 import { buildExample } from "../helpers/examples.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
 
-const scratch = () => mkdtempSync(join(tmpdir(), "allocrun-compare-"));
+const temps = useTempDirs();
 
 const SETTINGS: CompareSettings = { runs: 5, warmup: 0, sampleIntervalMs: 20, prepare: null, input: null, alpha: 0.05, minEffect: 0.01, statsRuns: false };
 
-async function compareOnce(argv: string[], variants: string, settings: Partial<CompareSettings> = {}, cwd = scratch(), env = process.env): Promise<CompareOutcome> {
+async function compareOnce(argv: string[], variants: string, settings: Partial<CompareSettings> = {}, cwd?: string, env = process.env): Promise<CompareOutcome> {
+  const directory = cwd ?? (await temps.make());
   return runComparison({
     variants: parseVariantList(variants ? [variants] : []),
     baseline: undefined,
     program: argv[0] as string,
     argv,
-    cwd,
+    cwd: directory,
     env,
-    outDir: join(cwd, "compare"),
+    outDir: join(directory, "compare"),
     settings: { ...SETTINGS, ...settings },
     showOutput: false,
   });
@@ -151,7 +152,7 @@ describe("peak RSS as compare reports it", () => {
 describe("default variants", () => {
   it("compares every installed allocator and skips one whose library is missing, saying why", async () => {
     const env = { ...process.env, ALLOCRUN_MIMALLOC_LIB: "/nonexistent/libmimalloc.so.2" };
-    const outcome = await compareOnce([holes, "4"], "", { runs: 1 }, scratch(), env);
+    const outcome = await compareOnce([holes, "4"], "", { runs: 1 }, await temps.make(), env);
     expect(outcome.report.results.map((r) => r.variant)).toEqual(["glibc", "jemalloc", "tcmalloc"]);
     expect(outcome.report.notes.join("\n")).toMatch(/skipping mimalloc: ALLOCRUN_MIMALLOC_LIB=\/nonexistent\/libmimalloc\.so\.2/);
     expect(outcome.report.notes.join("\n")).toMatch(/with 1 runs per variant no difference can be significant/);
@@ -160,7 +161,7 @@ describe("default variants", () => {
 
 describe("failed runs", () => {
   it("reports runs that exit non-zero or die of a signal and leaves them out of the figures", async () => {
-    const cwd = scratch();
+    const cwd = await temps.make();
     // Every third run in schedule order fails: glibc's 2nd (exit 1) and tcmalloc's 3rd (SIGSEGV).
     const script = 'n=$(cat count 2>/dev/null || echo 0); echo $((n+1)) > count; [ $n -eq 2 ] && exit 1; [ $n -eq 5 ] && kill -SEGV $$; exit 0';
     const outcome = await compareOnce(["/bin/sh", "-c", script], "glibc,tcmalloc", { runs: 3 }, cwd);
@@ -177,7 +178,7 @@ describe("failed runs", () => {
 
 describe("--prepare and --input", () => {
   it("runs the prepare command before every run and feeds the input file afresh each time", async () => {
-    const cwd = scratch();
+    const cwd = await temps.make();
     const input = join(cwd, "input.txt");
     writeFileSync(input, "twelve bytes");
     const outcome = await compareOnce(["/bin/sh", "-c", '[ "$(wc -c)" -eq 12 ]'], "glibc", { runs: 2, warmup: 1, statsRuns: true, prepare: "echo x >> prepare.log", input }, cwd);
