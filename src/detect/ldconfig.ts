@@ -1,8 +1,8 @@
 // `ldconfig -p`: the loader cache listing (distro-paths.md §3). Absent on musl and NixOS.
 import { execFileSync } from "node:child_process";
+import { accessSync, constants, statSync } from "node:fs";
 import { EM_386, EM_AARCH64, EM_ARM, EM_RISCV, EM_X86_64 } from "../elf/machine.js";
 import type { ElfIdentity } from "../elf/types.js";
-import { findExecutable } from "./tools.js";
 
 export interface LdconfigEntry {
   soname: string;
@@ -79,12 +79,24 @@ export function selectLdconfigEntries(
 
 const LDCONFIG_CANDIDATES = ["/sbin/ldconfig", "/usr/sbin/ldconfig"];
 
+function isExecutableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** The text of `ldconfig -p`, or undefined when ldconfig is missing or fails (musl, NixOS). */
 export function readLdconfigCache(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const ldconfig = LDCONFIG_CANDIDATES.find((path) => findExecutable(path)) ?? findExecutable("ldconfig", env);
-  if (ldconfig === undefined) return undefined;
+  // sbin first: a normal user's PATH often lacks it. Otherwise the spawn looks the bare
+  // name up in env.PATH itself (this runs on the `run` path: no which/execa here).
+  const ldconfig = LDCONFIG_CANDIDATES.find(isExecutableFile) ?? "ldconfig";
   try {
-    return execFileSync(ldconfig, ["-p"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], maxBuffer: 16 * 1024 * 1024 });
+    return execFileSync(ldconfig, ["-p"], {
+      encoding: "utf8", env: { ...process.env, PATH: env.PATH }, stdio: ["ignore", "pipe", "ignore"], maxBuffer: 16 * 1024 * 1024,
+    });
   } catch {
     return undefined;
   }

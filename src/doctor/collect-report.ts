@@ -1,7 +1,8 @@
 // Everything `allocrun doctor` says, as data: the --json document and the input of the
 // text renderer. The sections run in the order they are printed.
 import { machine as unameMachine } from "node:os";
-import { distroFamily, findTool, readOsRelease, type DistroFamily } from "../detect/index.js";
+import { findTool } from "../detect/find-tool.js";
+import { distroFamily, readOsRelease, type DistroFamily } from "../detect/index.js";
 import type { Finding } from "./finding.js";
 import { inspectAllocators, type AllocatorInfo } from "./machine/allocator-libraries.js";
 import { checkDistro, describeDistro } from "./machine/distro.js";
@@ -42,7 +43,7 @@ export function collectDoctorReport(request: DoctorRequest): DoctorReport {
     ...checkPtraceScope(readPtraceScope(), runner.uid),
   ];
   // jemalloc's reply to prof:true needs a dynamically linked program that exits at once.
-  const probe = { program: findTool("true", request.env) ?? "/bin/true", env: request.env };
+  const probe = { program: findTool("true", request.env.PATH ?? "") ?? "/bin/true", env: request.env };
   const { allocators, findings: allocatorFindings } = inspectAllocators(request.env, family, probe);
   findings.push(...allocatorFindings);
   const { tools, findings: toolFindings } = inspectTools(systemToolLookup(request.env), family, os);

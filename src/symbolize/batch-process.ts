@@ -2,23 +2,6 @@
 // every input line, close stdin, read everything. One process per object, never one per
 // address. node:child_process only: this code runs right after `allocrun run`.
 import { spawn } from "node:child_process";
-import { accessSync, constants } from "node:fs";
-import { delimiter, join } from "node:path";
-
-/** The first executable named `name` on the search path, or undefined. */
-export function findExecutable(name: string, searchPath: string): string | undefined {
-  for (const directory of searchPath.split(delimiter)) {
-    if (directory === "") continue;
-    const candidate = join(directory, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here; keep looking
-    }
-  }
-  return undefined;
-}
 
 export interface BatchResult {
   stdout: string;

@@ -3,8 +3,8 @@
 // exists, file:line and inlined frames from one addr2line/llvm-symbolizer batch per object.
 // Return addresses are looked up at pc − 1 (§6.1). Results are cached per object on disk.
 import { basename } from "node:path";
+import { findTool } from "../detect/find-tool.js";
 import type { FunctionInfo, Line, Location, Profile } from "../profile/model.js";
-import { findExecutable } from "./batch-process.js";
 import { demangleNames } from "./demangle.js";
 import { shortenFunctionName, stripRustHash, stripSymbolVersion } from "./function-names.js";
 import { symbolizeWithLineTool, type LineTool, type ToolFrame } from "./line-tools.js";
@@ -61,7 +61,7 @@ interface RawResolution {
 function chooseLineTool(choice: LineToolChoice, searchPath: string): LineTool | undefined {
   const order: LineTool["kind"][] = choice === "auto" ? ["addr2line", "llvm-symbolizer"] : choice === "none" ? [] : [choice];
   for (const kind of order) {
-    const path = findExecutable(kind, searchPath);
+    const path = findTool(kind, searchPath);
     if (path !== undefined) return { kind, path };
   }
   return undefined;
@@ -141,7 +141,7 @@ async function symbolizeWith(
   const resolutions = await resolveObjects([...byObject].map(([object, vaddrs]) => startObject(object, [...vaddrs].sort((a, b) => a - b), cache, tool)));
   const rawNames = new Set<string>();
   for (const resolution of resolutions) for (const name of resolution.needsDemangling) rawNames.add(name);
-  const cxxfilt = options.demangler === "native" ? undefined : findExecutable("c++filt", options.searchPath);
+  const cxxfilt = options.demangler === "native" ? undefined : findTool("c++filt", options.searchPath);
   const demangled = await demangleNames(rawNames, cxxfilt);
 
   const resolved = new Map<ObjectFile, Map<number, CachedFrame[]>>();

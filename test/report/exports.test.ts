@@ -10,12 +10,12 @@ import { describe, expect, it } from "vitest";
 import { analyzeProfile, type PreparedProfile } from "../../src/analysis/analysis.js";
 import { loadPreparedProfiles } from "../../src/analysis/load-profile.js";
 import { chooseSampleType } from "../../src/analysis/sample-type.js";
+import { findTool } from "../../src/detect/find-tool.js";
 import { renderDotGraph } from "../../src/report/dot-graph.js";
 import { renderFlameGraphSvg } from "../../src/report/flame-svg.js";
 import { renderWithGraphviz } from "../../src/report/graphviz.js";
 import { ANALYSIS_SCHEMA_VERSION, buildAnalysisJson } from "../../src/report/json-report.js";
 import { encodePprof } from "../../src/report/pprof-export.js";
-import { findExecutable } from "../../src/symbolize/batch-process.js";
 import { fixtureSymbolizeOptions, readReferenceReport } from "../analysis/reference-reports.js";
 import { fixturePath } from "../profile/fixtures.js";
 
@@ -109,7 +109,7 @@ describe("flame graph svg", () => {
 });
 
 describe("pprof export", () => {
-  const go = findExecutable("go", PATH);
+  const go = findTool("go", PATH);
 
   it("round-trips through pprof-format with every sample type and symbolized locations", async () => {
     const [current] = await prepare("leak.jemalloc-accum.f.heap");
@@ -156,7 +156,7 @@ describe("dot call graph", () => {
     expect(dot).toMatch(/^digraph "allocrun" \{/);
     expect(dot).toMatch(/N\d+ \[label="leaf_alloc\\n31\.1 MiB \(98\.8%\)\\n",shape=box/);
     expect(dot).toMatch(/N\d+ -> N\d+ \[label="20\.0 MiB"/);
-    if (findExecutable("dot", PATH) === undefined) return;
+    if (findTool("dot", PATH) === undefined) return;
     const svg = renderWithGraphviz(dot, "svg").toString("utf8");
     parseXml(svg);
     expect(svg).toContain("leaf_alloc");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findExecutable } from "../../src/symbolize/batch-process.js";
+import { findTool } from "../../src/detect/find-tool.js";
 import { demangleNames } from "../../src/symbolize/demangle.js";
 import { demangleNameNatively, isMangledName, shortenFunctionName, stripSymbolVersion } from "../../src/symbolize/function-names.js";
 
@@ -40,7 +40,7 @@ describe("demangleNameNatively", () => {
 });
 
 describe("demangleNames", () => {
-  const cxxfilt = findExecutable("c++filt", process.env.PATH ?? "");
+  const cxxfilt = findTool("c++filt", process.env.PATH ?? "");
   const names = ["_ZN3foo3barEv", "_ZN4demo6WidgetC2Ev", "_ZN4core3fmt5write17h0123456789abcdefE", "malloc"];
 
   it.skipIf(cxxfilt === undefined)("uses one c++filt process and agrees with the native demangler on common names", async () => {

@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { findExecutable } from "../../src/symbolize/batch-process.js";
+import { findTool } from "../../src/detect/find-tool.js";
 import { parseAddr2lineOutput, parseLlvmSymbolizerJson, symbolizeWithLineTool, type LineTool } from "../../src/symbolize/line-tools.js";
 import { PROFILE_FIXTURES_DIR } from "../profile/fixtures.js";
 import { readElfFile, readFunctionSymbols as readFunctionSymbolsOf } from "../../src/elf/index.js";
@@ -10,7 +10,7 @@ import { readElfFile, readFunctionSymbols as readFunctionSymbolsOf } from "../..
 const LEAK = join(PROFILE_FIXTURES_DIR, "bin", "leak");
 const PATH = process.env.PATH ?? "";
 const tools: LineTool[] = (["addr2line", "llvm-symbolizer"] as const).flatMap((kind) => {
-  const path = findExecutable(kind, PATH);
+  const path = findTool(kind, PATH);
   return path === undefined ? [] : [{ kind, path }];
 });
 

@@ -8,11 +8,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyzeProfile } from "../../src/analysis/analysis.js";
 import { loadPreparedProfiles } from "../../src/analysis/load-profile.js";
-import { findExecutable } from "../../src/symbolize/batch-process.js";
+import { findTool } from "../../src/detect/find-tool.js";
 import { compile } from "./synthetic-profiles.js";
 
 const JEMALLOC = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
-const JEPROF = findExecutable("jeprof", process.env.PATH ?? "");
+const JEPROF = findTool("jeprof", process.env.PATH ?? "");
 
 const LIBRARY_SOURCE = `#include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,7 @@
 // External analysis tools: allocrun needs none of them to analyse profiles, but some make
 // reports richer (file:line, graphs), and users ask for the classic analysers by name.
-import { findTool, installHint, packageFor, toolVersion, TOOL_NAMES, type DistroFamily, type OsRelease, type ToolName } from "../../detect/index.js";
+import { findTool, toolVersion } from "../../detect/find-tool.js";
+import { installHint, packageFor, TOOL_NAMES, type DistroFamily, type OsRelease, type ToolName } from "../../detect/index.js";
 import { finding, type Finding, type Severity } from "../finding.js";
 
 export interface ToolInfo {
@@ -28,7 +29,7 @@ export interface ToolLookup {
 }
 
 export const systemToolLookup = (env: NodeJS.ProcessEnv): ToolLookup => ({
-  find: (name) => findTool(name, env),
+  find: (name) => findTool(name, env.PATH ?? ""),
   version: (path) => toolVersion(path, env),
 });
 

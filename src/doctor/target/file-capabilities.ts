@@ -1,13 +1,15 @@
 // File capabilities live in the security.capability extended attribute, which node
 // cannot read; getcap (libcap) or getfattr (attr) can. Doctor only: it costs a process.
 import { spawnSync } from "node:child_process";
-import { findExecutable, type DistroFamily } from "../../detect/index.js";
+import { delimiter } from "node:path";
+import { findTool } from "../../detect/find-tool.js";
+import type { DistroFamily } from "../../detect/index.js";
 
 /** getcap lives in sbin, which a normal user's PATH often lacks. */
 const SBIN_DIRECTORIES = ["/usr/sbin", "/sbin"];
 
 function findOnPathOrSbin(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  return findExecutable(name, env) ?? SBIN_DIRECTORIES.map((directory) => `${directory}/${name}`).find((path) => findExecutable(path, env) !== undefined);
+  return findTool(name, [env.PATH ?? "", ...SBIN_DIRECTORIES].join(delimiter));
 }
 
 /** True/false from getcap or getfattr; undefined when neither is installed or both fail. */
