@@ -1,9 +1,9 @@
 // Runs a comparison: prepares every variant up front (so a typo fails before the first
 // run), runs the interleaved schedule into one compare folder, then summarizes. This is
 // the shell around the pure parts (statistics, analyze, memory-breakdown, renderers).
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { execa } from "execa";
 import type { AllocatorName, LibraryName } from "../core/allocators.js";
 import { AllocrunError, environmentError, inputError, isAllocrunError } from "../core/errors.js";
 import { TOOL_VERSION } from "../core/version.js";
@@ -97,7 +97,7 @@ export async function runComparison(request: CompareRequest, hooks: CompareHooks
   for (const [position, planned] of schedule.entries()) {
     const entry = prepared[planned.variantIndex] as PreparedVariant;
     hooks.onRunStart?.({ done: position + 1, total: schedule.length, variant: entry.variant.label, phase: planned.phase, iteration: planned.iteration });
-    runPrepareCommand(request);
+    await runPrepareCommand(request);
     const suffix = planned.phase === "measured" ? `${planned.iteration}` : planned.phase === "warmup" ? `warmup-${planned.iteration}` : "stats";
     const folder = `${entry.folderName}-${suffix}`;
     const runDir = createRunFolder({ outDir: join(compareFolder, folder), cwd: request.cwd, programPath: request.program, allocator: entry.variant.allocator });
@@ -221,13 +221,15 @@ function prepareVariant(variant: Variant, folderName: string, request: CompareRe
 }
 
 /** --prepare: a shell command before every run; its failure stops the comparison. */
-function runPrepareCommand(request: CompareRequest): void {
+async function runPrepareCommand(request: CompareRequest): Promise<void> {
   const command = request.settings.prepare;
   if (!command) return;
-  const result = spawnSync("/bin/sh", ["-c", command], { cwd: request.cwd, env: request.env, stdio: ["ignore", request.showOutput ? "inherit" : "ignore", "inherit"] });
-  if (result.error) throw environmentError(`--prepare could not start /bin/sh: ${result.error.message}`);
-  if (result.status !== 0) {
-    const how = result.signal ? `was killed by ${result.signal}` : `exited with status ${result.status}`;
+  const result = await execa("/bin/sh", ["-c", command], {
+    cwd: request.cwd, env: request.env, extendEnv: false, stdio: ["ignore", request.showOutput ? "inherit" : "ignore", "inherit"], reject: false,
+  });
+  if (result.exitCode === undefined && result.signal === undefined) throw environmentError(`--prepare could not start /bin/sh: ${result.originalMessage ?? String(result.cause)}`);
+  if (result.failed) {
+    const how = result.signal ? `was killed by ${result.signal}` : `exited with status ${result.exitCode}`;
     throw inputError(`--prepare "${command}" ${how}`, "fix the command; it runs with /bin/sh -c before every run");
   }
 }

@@ -1,7 +1,7 @@
 // Runs one helper process (addr2line, llvm-symbolizer, c++filt) over a whole batch: write
 // every input line, close stdin, read everything. One process per object, never one per
-// address. node:child_process only: this code runs right after `allocrun run`.
-import { spawn } from "node:child_process";
+// address. Uses execa: this is analysis code (after-run, analyze), never the launcher.
+import { execa } from "execa";
 
 export interface BatchResult {
   stdout: string;
@@ -11,23 +11,11 @@ export interface BatchResult {
 }
 
 /** Feeds `input` to `command args` and collects its output. Never rejects. */
-export function runBatch(command: string, args: string[], input: string): Promise<BatchResult> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-    // EPIPE when the helper dies early; its exit status reports the failure.
-    child.stdin.on("error", () => undefined);
-    child.on("error", (error) => resolve({ stdout: "", stderr: String(error), failed: true }));
-    child.on("close", (code, signal) => {
-      resolve({
-        stdout: Buffer.concat(stdout).toString("utf8"),
-        stderr: Buffer.concat(stderr).toString("utf8"),
-        failed: code !== 0 || signal !== null,
-      });
-    });
-    child.stdin.end(input);
-  });
+export async function runBatch(command: string, args: string[], input: string): Promise<BatchResult> {
+  // A helper that dies early makes writing its stdin fail (EPIPE): execa leaves that to
+  // the exit status, which marks the result failed.
+  const result = await execa(command, args, { input, env: { LC_ALL: "C" }, stripFinalNewline: false, reject: false });
+  // No exit code and no signal: it never started; say why where the stderr would be.
+  const started = result.exitCode !== undefined || result.signal !== undefined;
+  return { stdout: result.stdout, stderr: started ? result.stderr : String(result.cause), failed: result.failed };
 }

@@ -188,4 +188,12 @@ describe("--prepare and --input", () => {
     // One warm-up, two measured runs, one statistics run.
     expect(readFileSync(join(cwd, "prepare.log"), "utf8")).toBe("x\nx\nx\nx\n");
   }, 60_000);
+
+  it("stops at a failing prepare command, which runs in the comparison's environment", async () => {
+    const env = { ...process.env, ALLOCRUN_PREPARE_STATUS: "3" };
+    await expect(compareOnce(["/bin/true"], "glibc", { runs: 2, prepare: 'exit "$ALLOCRUN_PREPARE_STATUS"' }, undefined, env))
+      .rejects.toMatchObject({ kind: "input", message: '--prepare "exit "$ALLOCRUN_PREPARE_STATUS"" exited with status 3' });
+    await expect(compareOnce(["/bin/true"], "glibc", { runs: 2, prepare: "kill -KILL $$" }))
+      .rejects.toMatchObject({ kind: "input", message: '--prepare "kill -KILL $$" was killed by SIGKILL' });
+  });
 });

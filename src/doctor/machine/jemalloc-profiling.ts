@@ -2,8 +2,8 @@
 // that must agree: the library's bytes (heap_v2/% and MAPPED_LIBRARIES: exist only in
 // --enable-prof builds) and the library's own reply to MALLOC_CONF=prof:true, asked
 // with confirm_conf:true so that an accepted pair is echoed as "-- Set conf value".
-import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
+import { execaSync } from "execa";
 import type { DistroFamily } from "../../detect/index.js";
 import { finding, type Finding } from "../finding.js";
 import { JEMALLOC_PROFILING_STRINGS } from "../jemalloc-fingerprints.js";
@@ -41,12 +41,13 @@ export interface ConfProbe {
  * program that never calls malloc still gets an answer.
  */
 export function askJemalloc(libraryPath: string, pairs: readonly string[], probe: ConfProbe): string {
-  const result = spawnSync(probe.program, [], {
+  const result = execaSync(probe.program, [], {
     cwd: tmpdir(),
     env: { ...probe.env, LD_PRELOAD: libraryPath, MALLOC_CONF: [...pairs, "confirm_conf:true"].join(",") },
-    encoding: "utf8",
+    extendEnv: false,
     stdio: ["ignore", "ignore", "pipe"],
     timeout: 10_000,
+    reject: false,
   });
   return result.stderr ?? "";
 }

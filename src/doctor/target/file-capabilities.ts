@@ -1,7 +1,7 @@
 // File capabilities live in the security.capability extended attribute, which node
 // cannot read; getcap (libcap) or getfattr (attr) can. Doctor only: it costs a process.
-import { spawnSync } from "node:child_process";
 import { delimiter } from "node:path";
+import { execaSync } from "execa";
 import { findTool } from "../../detect/find-tool.js";
 import type { DistroFamily } from "../../detect/index.js";
 
@@ -12,20 +12,22 @@ function findOnPathOrSbin(name: string, env: NodeJS.ProcessEnv): string | undefi
   return findTool(name, [env.PATH ?? "", ...SBIN_DIRECTORIES].join(delimiter));
 }
 
+/** Runs a capability tool; its output, or undefined when it could not run or was killed. */
+function runQuietly(tool: string, args: string[]): { exitCode: number; stdout: string; stderr: string } | undefined {
+  const result = execaSync(tool, args, { stdin: "ignore", timeout: 10_000, reject: false });
+  return result.exitCode === undefined ? undefined : { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+}
+
 /** True/false from getcap or getfattr; undefined when neither is installed or both fail. */
 export function readFileCapabilities(path: string, env: NodeJS.ProcessEnv = process.env): boolean | undefined {
   const getcap = findOnPathOrSbin("getcap", env);
-  if (getcap !== undefined) {
-    const result = spawnSync(getcap, [path], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 10_000 });
-    // "path cap_net_raw=ep" when set, nothing when not.
-    if (result.status === 0) return result.stdout.trim() !== "";
-  }
+  const fromGetcap = getcap === undefined ? undefined : runQuietly(getcap, [path]);
+  // "path cap_net_raw=ep" when set, nothing when not.
+  if (fromGetcap?.exitCode === 0) return fromGetcap.stdout.trim() !== "";
   const getfattr = findOnPathOrSbin("getfattr", env);
-  if (getfattr !== undefined) {
-    const result = spawnSync(getfattr, ["--absolute-names", "-n", "security.capability", path], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 10_000 });
-    if (result.status === 0) return result.stdout.includes("security.capability");
-    if (/No such attribute/.test(result.stderr)) return false;
-  }
+  const fromGetfattr = getfattr === undefined ? undefined : runQuietly(getfattr, ["--absolute-names", "-n", "security.capability", path]);
+  if (fromGetfattr?.exitCode === 0) return fromGetfattr.stdout.includes("security.capability");
+  if (fromGetfattr !== undefined && /No such attribute/.test(fromGetfattr.stderr)) return false;
   return undefined;
 }
 
