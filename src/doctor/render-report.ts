@@ -11,6 +11,7 @@ const SECTION_PREFIXES: { title: string; prefixes: string[] }[] = [
   { title: "allocators", prefixes: ["allocator.", "library."] },
   { title: "tools", prefixes: ["tool."] },
   { title: "program", prefixes: ["target."] },
+  { title: "run", prefixes: ["run."] },
 ];
 
 const LABEL_WIDTH = "blocking".length;
@@ -68,7 +69,7 @@ export function renderDoctorText(report: DoctorReport, painter: Painter, program
   const lines: string[] = [];
   for (const { title, prefixes } of SECTION_PREFIXES) {
     const findings = sortBySeverity(report.findings.filter((finding) => prefixes.some((prefix) => finding.id.startsWith(prefix))));
-    if (title === "program" && report.program === null && findings.length === 0) continue;
+    if ((title === "program" && report.program === null && findings.length === 0) || (title === "run" && findings.length === 0)) continue;
     lines.push(painter.bold(title === "program" && programName !== undefined ? `program ${programName}` : title));
     if (title === "allocators") lines.push(...allocatorRows(report.allocators, painter));
     if (title === "tools") lines.push(...toolRows(report.tools, painter));

@@ -14,11 +14,11 @@ interface Manifest {
   artifacts: Array<{ path: string; kind: string }>;
 }
 
-async function runWithStats(args: string[]): Promise<Manifest> {
+async function runWithStats(args: string[]): Promise<Manifest & { runDir: string }> {
   const out = join(mkdtempSync(join(tmpdir(), "allocrun-frag-")), "run");
   const result = await runCli([...args.slice(0, -2), "--stats", "-q", "-o", out, "--", ...args.slice(-2)]);
   expect(result.exitCode).toBe(0);
-  return JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as Manifest;
+  return { ...(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as Manifest), runDir: out };
 }
 
 const fragmentationWarnings = (manifest: Manifest) => manifest.warnings.filter((warning) => /holds|keeps|far above/.test(warning));
@@ -32,6 +32,16 @@ describe("fragmentation that persists, found from the allocator's own statistics
     expect(fragmentationWarnings(plain)).toEqual([expect.stringMatching(/^jemalloc holds .* resident for .* of live data.*--preset jemalloc-return-memory/)]);
     const tuned = await runWithStats(["--jemalloc", "--preset", "jemalloc-return-memory", holes, "32"]);
     expect(fragmentationWarnings(tuned)).toEqual([]);
+
+    // `allocrun doctor RUN-DIR` tells the same from the folder alone (a warning: exit 0).
+    const doctor = await runCli(["doctor", plain.runDir]);
+    expect(doctor.exitCode).toBe(0);
+    expect(doctor.stdout).toMatch(/^run$/m);
+    expect(doctor.stdout).toMatch(/jemalloc holds .* resident/);
+    expect(doctor.stdout).toMatch(/jemalloc-return-memory/);
+    const doctorTuned = await runCli(["doctor", tuned.runDir, "--json"]);
+    const findings = (JSON.parse(doctorTuned.stdout) as { findings: Array<{ id: string; severity: string }> }).findings;
+    expect(findings).toContainEqual({ id: "run.fragmentation", severity: "ok", what: expect.any(String), fix: null });
   });
 
   it("names tcmalloc-return-memory when tcmalloc keeps a freed peak in its page heap", async () => {

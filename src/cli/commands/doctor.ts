@@ -9,14 +9,20 @@ import { collectDoctorReport } from "../../doctor/collect-report.js";
 import { isBlocking } from "../../doctor/finding.js";
 import { renderDoctorJson, renderDoctorText } from "../../doctor/render-report.js";
 import { resolveProgram } from "../../run/resolve-program.js";
+import { checkRunFolder, isRunFolder, readRunFolderManifest } from "../../doctor/run/run-folder-findings.js";
 
-export const DOCTOR_HELP = `Usage: allocrun doctor [PROGRAM] [--json]
+export const DOCTOR_HELP = `Usage: allocrun doctor [PROGRAM | RUN-DIR] [--json]
 
 Checks this machine (distribution, allocator libraries and their versions, whether
 jemalloc can write heap profiles, analysis tools, the output folder) and, given a
 PROGRAM, everything that would keep a preloaded allocator from working on it: static
 linking, set-user-ID bits and file capabilities, Go, allocators built into it or linked
 against it, 32/64-bit and musl/glibc mismatches, missing symbols.
+
+Given a RUN-DIR (a folder written by allocrun run), it checks that run's program and
+what the run tells: whether the allocator really took effect, and — for --stats runs —
+whether the allocator kept much more memory than the program used (fragmentation that
+persists), naming the preset that returns it.
 
 Each finding says what is wrong and what to do on this distribution.
 
@@ -52,8 +58,11 @@ export default async function doctor(args: string[]): Promise<number> {
     return ExitCode.ok;
   }
   const cwd = process.cwd();
-  const program = options.program === undefined ? undefined : { path: resolveProgram(options.program, cwd, process.env.PATH), shownName: options.program };
+  const manifest = options.program !== undefined && isRunFolder(options.program) ? readRunFolderManifest(options.program) : undefined;
+  const programName = manifest ? manifest.program : options.program;
+  const program = programName === undefined ? undefined : { path: resolveProgram(programName, cwd, process.env.PATH), shownName: programName };
   const report = collectDoctorReport({ program, env: process.env, cwd });
-  process.stdout.write(options.json ? renderDoctorJson(report) : renderDoctorText(report, painterFor(process.stdout), options.program));
+  if (manifest) report.findings.push(...checkRunFolder(manifest));
+  process.stdout.write(options.json ? renderDoctorJson(report) : renderDoctorText(report, painterFor(process.stdout), programName));
   return report.findings.some(isBlocking) ? ExitCode.verdictFailed : ExitCode.ok;
 }
