@@ -1,0 +1,56 @@
+// `allocrun dump PID|URL`: a heap profile of a running program, now, without stopping it.
+// The profile's path goes to stdout; what happened and what to do next to stderr.
+import { resolve } from "node:path";
+import { usageError } from "../../core/errors.js";
+import { ExitCode } from "../../core/exit-codes.js";
+import { ALLOCATOR_OPTION, parseAllocatorOption, parseCommandArgs } from "../../live/command-args.js";
+import { takeDump } from "../../live/dump.js";
+import { isProfileUrl } from "../../live/http-profile.js";
+import { parsePid } from "../../live/live-process.js";
+
+export const DUMP_HELP = `Usage: allocrun dump PID|URL [options]
+
+Writes a heap profile of a running program now and leaves it running: allocrun attaches
+with gdb, calls the allocator's own dump (jemalloc prof.dump, gperftools' heap profiler)
+from a thread that is not inside the allocator, and detaches. A URL fetches a Go
+program's net/http/pprof endpoint instead (loopback addresses only).
+
+  PID                   a process using jemalloc started with prof:true
+                        (allocrun --jemalloc --prof --conf prof_active:false -- PROG)
+                        or tcmalloc started with HEAPPROFILE (allocrun --tcmalloc --prof -- PROG)
+  URL                   http://127.0.0.1:PORT/debug/pprof/heap, .../allocs, .../profile?seconds=N
+  -o, --out DIR         the run folder: a new one, or one holding earlier dumps of the same
+                        target (the dump is added to the series); default ./allocrun-out/...
+  --allocator NAME      jemalloc, tcmalloc or rjem (Rust's _rjem_ jemalloc), when the
+                        process has several
+  -h, --help            this help
+
+Then: allocrun analyze DIR (the latest dump), allocrun analyze DIR --growth (the series).
+Needs gdb and permission to attach (same user or root; see kernel.yama.ptrace_scope).
+`;
+
+const OPTIONS = { out: { type: "string", short: "o" }, help: { type: "boolean", short: "h" }, ...ALLOCATOR_OPTION } as const;
+
+export default async function dump(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs("dump", args, OPTIONS);
+  if (values.help) {
+    process.stdout.write(DUMP_HELP);
+    return ExitCode.ok;
+  }
+  if (positionals.length > 1) throw usageError(`dump takes one process or URL (got ${positionals.length})`, "allocrun dump PID, or allocrun watch PID for a series");
+  const [target] = positionals;
+  if (target === undefined || !isProfileUrl(target)) parsePid(target, "dump");
+  const { result } = await takeDump({
+    target: target as string,
+    outDir: values.out,
+    cwd: process.cwd(),
+    commandName: "dump",
+    allocator: parseAllocatorOption(values.allocator),
+  });
+  for (const warning of result.warnings) process.stderr.write(`allocrun: warning: ${warning}\n`);
+  process.stderr.write(`allocrun: dumped ${isProfileUrl(target as string) ? target : `process ${target}`} (${result.source}) into ${result.runDir}\n`);
+  const series = result.kind === "pprof" ? `${result.runDir}/*.pb.gz` : result.runDir;
+  process.stderr.write(`allocrun: analyse it: allocrun analyze ${resolve(result.path)}; the series: allocrun analyze ${series} --growth\n`);
+  process.stdout.write(`${result.path}\n`);
+  return ExitCode.ok;
+}
