@@ -10,7 +10,7 @@ import { openDumpFolder, nextDumpName, recordDumps, type DumpFolder, type Proces
 import type { GdbSessionOptions } from "./gdb-session.js";
 import { endpointName, fetchProfile, isProfileUrl, parseProfileUrl } from "./http-profile.js";
 import { dumpJemallocHeap } from "./jemalloc-live.js";
-import { readCpuSeconds, readProcessCwd, readStatusBytes } from "./live-process.js";
+import { readCpuSeconds, readProcessCwd, readStatusBytes, sharesMountNamespace } from "./live-process.js";
 import { openLiveTarget, type LiveTarget } from "./live-target.js";
 import { dumpTcmallocHeap } from "./tcmalloc-live.js";
 
@@ -70,12 +70,13 @@ function processFigures(pid: number): ProcessFigures | undefined {
 
 /**
  * jemalloc writes the file itself, as the process's user and inside its mount namespace:
- * into its own /tmp, read back through /proc/PID/root, then moved into the run folder.
+ * into its own /tmp (seen through /proc/PID/root when it lives in a container), then the
+ * file is moved into the run folder.
  */
 async function dumpJemalloc(target: LiveTarget, folder: DumpFolder, session: GdbSessionOptions | undefined) {
   const pid = target.process.pid;
   const pathInTarget = `/tmp/allocrun-dump-${process.pid}-${randomBytes(6).toString("hex")}.heap`;
-  const seen = `/proc/${pid}/root${pathInTarget}`;
+  const seen = sharesMountNamespace(pid) ? pathInTarget : `/proc/${pid}/root${pathInTarget}`;
   const name = nextDumpName(folder.runDir, 0, (sequence) => `jeprof.${pid}.${sequence}.m${sequence}.heap`);
   try {
     const dump = await dumpJemallocHeap(target, pathInTarget, session);

@@ -4,6 +4,7 @@
 // when a call hangs, and turns gdb's complaints into errors that name the fix.
 import { spawn } from "node:child_process";
 import { environmentError, inputError, type AllocrunError } from "../core/errors.js";
+import { formatDurationMs } from "../core/units.js";
 import { distroFamily, installHint, readOsRelease } from "../detect/index.js";
 import { readPtraceScope } from "../doctor/machine/ptrace-scope.js";
 import { GDB_DRIVER_PY, RESULT_MARKER } from "./gdb-driver.js";
@@ -97,6 +98,7 @@ export async function runGdbSession(request: GdbSessionRequest, options: GdbSess
       case "ok":
         return { tid: reply.tid, threads: reply.threads, attempts: attempt, results: new Map(reply.results.map((result) => [result.id, result])) };
       case "busy":
+        if (!isProcessRunning(request.pid)) throw processGone(request.pid);
         if (attempt >= attempts) {
           throw environmentError(
             `every thread of process ${request.pid} was inside the allocator in ${attempts} attempts, so no call could be made safely`,
@@ -109,6 +111,7 @@ export async function runGdbSession(request: GdbSessionRequest, options: GdbSess
       case "attach-failed":
         throw explainAttachFailure(reply.message, context);
       case "call-failed":
+        if (!isProcessRunning(request.pid)) throw processGone(request.pid);
         throw environmentError(`gdb could not call into process ${request.pid}: ${reply.message}`, "the process was left as it was; report this with the allocator's version");
     }
   }
@@ -146,6 +149,9 @@ function runDriver(request: GdbSessionRequest, timeoutMs: number, env: NodeJS.Pr
     "-iex", "set print thread-events off",
     "-iex", "set print inferior-events off",
     "-iex", "set unwindonsignal on",
+    // Signals the program gets meanwhile reach it at once, as without gdb (a SIGTERM must
+    // still end it); faults inside a call still stop gdb, which unwinds the call.
+    "-iex", "handle SIGHUP SIGQUIT SIGPIPE SIGTERM SIGCONT SIGXCPU SIGXFSZ SIGUSR1 SIGUSR2 SIGPWR nostop noprint pass",
     "-ex", "python import os; exec(os.environ['ALLOCRUN_GDB_DRIVER'])",
   ];
   const { DEBUGINFOD_URLS: _ignored, ...inherited } = env;
@@ -176,7 +182,7 @@ function runDriver(request: GdbSessionRequest, timeoutMs: number, env: NodeJS.Pr
       clearTimeout(interrupt);
       const line = stdout.split("\n").find((candidate) => candidate.startsWith(RESULT_MARKER));
       if (timedOut) {
-        reject(environmentError(`gdb did not finish within ${Math.round(timeoutMs / 1000)} s and was interrupted`, "the call into the allocator was unwound; try again when the process is less busy"));
+        reject(environmentError(`gdb did not finish within ${formatDurationMs(timeoutMs)} and was interrupted`, "the call into the allocator was unwound; try again when the process is less busy"));
       } else if (line !== undefined) {
         resolve(JSON.parse(line.slice(RESULT_MARKER.length)) as DriverReply);
       } else {

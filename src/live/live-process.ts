@@ -115,3 +115,12 @@ export function readCpuSeconds(pid: number): { userSeconds: number; sysSeconds: 
     return undefined;
   }
 }
+
+/** True when the process sees the same mounts as allocrun (not in a container of its own). */
+export function sharesMountNamespace(pid: number): boolean {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/mnt`) === readlinkSync("/proc/self/ns/mnt");
+  } catch {
+    return false;
+  }
+}
