@@ -14,6 +14,10 @@ const SUBCOMMANDS: Record<string, () => Promise<CommandModule>> = {
   compare: () => import("./commands/compare.js"),
   ci: () => import("./commands/ci.js"),
   doctor: () => import("./commands/doctor.js"),
+  dump: () => import("./commands/dump.js"),
+  prof: () => import("./commands/prof.js"),
+  stats: () => import("./commands/stats.js"),
+  watch: () => import("./commands/watch.js"),
   help: () => import("./commands/help.js"),
 };
 

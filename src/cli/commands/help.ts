@@ -12,7 +12,9 @@ Usage:
   allocrun analyze RUN-DIR|PROFILE [options]    top table, diff, growth, flame graph, pprof
   allocrun compare [options] -- PROGRAM ...     A/B/C/D of RSS and time across allocators
   allocrun ci --baseline FILE [options] -- ...  memory-regression gate
-  allocrun doctor [PROGRAM]                     explain why a setup will not work
+  allocrun doctor [PROGRAM|RUN-DIR]             explain why a setup will not work
+  allocrun dump PID | prof PID on|off           heap dump / profiling toggle of a running program
+  allocrun stats PID | watch PID --every 60s    live allocator statistics / periodic dumps
 
 Run options:
 ${formatRunOptionHelp()}
