@@ -84,7 +84,8 @@ function newManifest(source: DumpSource): RunManifest {
     exitCode: null,
     signal: null,
     peakRssBytes: 0,
-    peakRssMethod: "proc-status-vmhwm",
+    // VmHWM of the process at each dump; a profile fetched over HTTP measures nothing.
+    peakRssMethod: source.pid === undefined ? "not-measured" : "proc-status-vmhwm",
     treePeakRssBytes: null,
     meanRssBytes: null,
     sampleIntervalMs: 0,

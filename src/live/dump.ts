@@ -32,6 +32,8 @@ export interface DumpResult {
   /** The profile written, absolute. */
   path: string;
   kind: ArtifactKind;
+  /** Heap (bytes) rather than CPU: a series of these has a growth to rank. */
+  isHeapProfile: boolean;
   /** What the user should know (paused sampling...). */
   warnings: string[];
   /** "jemalloc (libjemalloc.so.2)", "go pprof endpoint" */
@@ -60,7 +62,7 @@ async function dumpProcess(request: DumpRequest, existing: DumpFolder | undefine
     });
   const { path, kind, warnings } = allocator.kind === "jemalloc" ? await dumpJemalloc(target, folder, request.session) : await dumpTcmalloc(target, folder, request.session);
   recordDumps(folder, warnings, processFigures(pid));
-  return { result: { runDir: folder.runDir, path, kind, warnings, source: allocator.description }, folder };
+  return { result: { runDir: folder.runDir, path, kind, isHeapProfile: true, warnings, source: allocator.description }, folder };
 }
 
 function processFigures(pid: number): ProcessFigures | undefined {
@@ -127,7 +129,8 @@ async function fetchUrlDump(request: DumpRequest, existing: DumpFolder | undefin
   writeFileSync(path, body);
   recordDumps(folder, [], undefined);
   const kind = folder.manifest.artifacts.find((artifact) => artifact.path === name)?.kind ?? "pprof";
-  return { result: { runDir: folder.runDir, path, kind, warnings: [], source: `${url.host} ${basename(url.pathname)}` }, folder };
+  const isHeapProfile = profile.sampleTypes.some((type) => type.unit === "bytes");
+  return { result: { runDir: folder.runDir, path, kind, isHeapProfile, warnings: [], source: `${url.host} ${basename(url.pathname)}` }, folder };
 }
 
 function moveFile(source: string, target: string): void {

@@ -50,7 +50,8 @@ export default async function dump(args: string[]): Promise<number> {
   for (const warning of result.warnings) process.stderr.write(`allocrun: warning: ${warning}\n`);
   process.stderr.write(`allocrun: dumped ${isProfileUrl(target as string) ? target : `process ${target}`} (${result.source}) into ${result.runDir}\n`);
   const series = result.kind === "pprof" ? `${result.runDir}/*.pb.gz` : result.runDir;
-  process.stderr.write(`allocrun: analyse it: allocrun analyze ${resolve(result.path)}; the series: allocrun analyze ${series} --growth\n`);
+  const growth = result.isHeapProfile ? `; the series: allocrun analyze ${series} --growth` : "";
+  process.stderr.write(`allocrun: analyse it: allocrun analyze ${resolve(result.path)}${growth}\n`);
   process.stdout.write(`${result.path}\n`);
   return ExitCode.ok;
 }
