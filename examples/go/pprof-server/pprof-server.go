@@ -56,6 +56,9 @@ func main() {
 		fmt.Fprintln(os.Stderr, "pprof-server:", err)
 		os.Exit(1)
 	}
+	// One block before announcing the address, so the first heap profile already has it.
+	kept = append(kept, growHeap(*size))
+	runtime.GC()
 	fmt.Printf("pprof-server: pid %d serving http://%s/debug/pprof/\n", os.Getpid(), listener.Addr())
 	go func() { _ = http.Serve(listener, nil) }()
 
