@@ -1,12 +1,13 @@
 // `allocrun dump`: one heap profile of a running process (jemalloc prof.dump, gperftools
 // GetHeapProfile) or of a loopback pprof endpoint, saved into a dump run folder.
 import { copyFileSync, existsSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { randomBytes } from "node:crypto";
 import { basename, join } from "node:path";
 import { environmentError } from "../core/errors.js";
 import { parseProfile } from "../profile/read-profile.js";
 import type { ArtifactKind } from "../run/manifest.js";
-import { openDumpFolder, nextDumpName, recordDumps, type DumpFolder, type ProcessFigures } from "./dump-folder.js";
+import { openDumpFolder, nextDumpName, recordDumps, type DumpFolder, type DumpSource, type ProcessFigures } from "./dump-folder.js";
 import type { GdbSessionOptions } from "./gdb-session.js";
 import { endpointName, fetchProfile, isProfileUrl, parseProfileUrl } from "./http-profile.js";
 import { dumpJemallocHeap } from "./jemalloc-live.js";
@@ -49,20 +50,32 @@ async function dumpProcess(request: DumpRequest, existing: DumpFolder | undefine
   const pid = Number(request.target);
   const target = openLiveTarget(pid, { preferred: request.allocator, purpose: "dump the heap" });
   const { process, allocator } = target;
-  const folder =
-    existing ??
-    openDumpFolder(request.outDir, {
-      command: [request.commandName, String(pid)],
-      program: process.exe.replace(/ \(deleted\)$/, ""),
-      shortName: process.name,
-      cwd: request.cwd,
-      programCwd: readProcessCwd(pid) ?? request.cwd,
-      allocator: { name: allocator.kind, library: allocator.path, version: null, verified: true, verifiedBy: "maps" },
-      pid,
-    });
-  const { path, kind, warnings } = allocator.kind === "jemalloc" ? await dumpJemalloc(target, folder, request.session) : await dumpTcmalloc(target, folder, request.session);
-  recordDumps(folder, warnings, processFigures(pid));
-  return { result: { runDir: folder.runDir, path, kind, isHeapProfile: true, warnings, source: allocator.description }, folder };
+  const source: DumpSource = {
+    command: [request.commandName, String(pid)],
+    program: process.exe.replace(/ \(deleted\)$/, ""),
+    shortName: process.name,
+    cwd: request.cwd,
+    programCwd: readProcessCwd(pid) ?? request.cwd,
+    allocator: { name: allocator.kind, library: allocator.path, version: null, verified: true, verifiedBy: "maps" },
+    pid,
+  };
+  // A folder the user named is claimed (or checked) first; a default one only once there is a dump for it.
+  let folder = existing ?? (request.outDir === undefined ? undefined : openDumpFolder(request.outDir, source));
+  const dump = allocator.kind === "jemalloc" ? await dumpJemalloc(target, request.session) : await dumpTcmalloc(target, request.session);
+  try {
+    folder ??= openDumpFolder(undefined, source);
+    if (dump.version !== undefined) folder.manifest.allocator.version = dump.version;
+    const name =
+      dump.kind === "jemalloc-heap"
+        ? nextDumpName(folder.runDir, 0, (sequence) => `jeprof.${pid}.${sequence}.m${sequence}.heap`)
+        : nextDumpName(folder.runDir, 1, (sequence) => `heap_${pid}.${String(sequence).padStart(4, "0")}.heap`);
+    const path = join(folder.runDir, name);
+    moveFile(dump.file, path);
+    recordDumps(folder, dump.warnings, processFigures(pid));
+    return { result: { runDir: folder.runDir, path, kind: dump.kind, isHeapProfile: true, warnings: dump.warnings, source: allocator.description }, folder };
+  } finally {
+    removeQuietly(dump.file);
+  }
 }
 
 function processFigures(pid: number): ProcessFigures | undefined {
@@ -70,40 +83,44 @@ function processFigures(pid: number): ProcessFigures | undefined {
   return cpu === undefined ? undefined : { peakRssBytes: readStatusBytes(pid, "VmHWM") ?? null, ...cpu };
 }
 
+/** A heap profile the process produced, in a temporary file until it joins a run folder. */
+interface ProducedDump {
+  file: string;
+  kind: "jemalloc-heap" | "gperftools-heap";
+  version: string | undefined;
+  warnings: string[];
+}
+
+const temporaryName = () => `allocrun-dump-${process.pid}-${randomBytes(6).toString("hex")}.heap`;
+
 /**
  * jemalloc writes the file itself, as the process's user and inside its mount namespace:
- * into its own /tmp (seen through /proc/PID/root when it lives in a container), then the
- * file is moved into the run folder.
+ * into its own /tmp (seen through /proc/PID/root when it lives in a container).
  */
-async function dumpJemalloc(target: LiveTarget, folder: DumpFolder, session: GdbSessionOptions | undefined) {
+async function dumpJemalloc(target: LiveTarget, session: GdbSessionOptions | undefined): Promise<ProducedDump> {
   const pid = target.process.pid;
-  const pathInTarget = `/tmp/allocrun-dump-${process.pid}-${randomBytes(6).toString("hex")}.heap`;
+  const pathInTarget = `/tmp/${temporaryName()}`;
   const seen = sharesMountNamespace(pid) ? pathInTarget : `/proc/${pid}/root${pathInTarget}`;
-  const name = nextDumpName(folder.runDir, 0, (sequence) => `jeprof.${pid}.${sequence}.m${sequence}.heap`);
   try {
     const dump = await dumpJemallocHeap(target, pathInTarget, session);
-    if (dump.profiling.version !== undefined) folder.manifest.allocator.version = dump.profiling.version;
     if (!existsSync(seen)) throw environmentError(`jemalloc reported a dump to ${pathInTarget}, but allocrun cannot find it at ${seen}`, "check that /proc is mounted and readable");
-    moveFile(seen, join(folder.runDir, name));
-    return { path: join(folder.runDir, name), kind: "jemalloc-heap" as const, warnings: dump.warnings };
-  } finally {
+    return { file: seen, kind: "jemalloc-heap", version: dump.profiling.version, warnings: dump.warnings };
+  } catch (error) {
     removeQuietly(seen);
+    throw error;
   }
 }
 
-/** gdb itself writes tcmalloc's profile text: straight into the run folder. */
-async function dumpTcmalloc(target: LiveTarget, folder: DumpFolder, session: GdbSessionOptions | undefined) {
-  const name = nextDumpName(folder.runDir, 1, (sequence) => `heap_${target.process.pid}.${String(sequence).padStart(4, "0")}.heap`);
-  const path = join(folder.runDir, name);
-  // A .tmp name until complete: listArtifacts skips those.
-  const partial = `${path}.${process.pid}.tmp`;
+/** gdb itself writes tcmalloc's profile text, as allocrun's user. */
+async function dumpTcmalloc(target: LiveTarget, session: GdbSessionOptions | undefined): Promise<ProducedDump> {
+  const file = join(tmpdir(), temporaryName());
   try {
-    await dumpTcmallocHeap(target, partial, session);
-    renameSync(partial, path);
-  } finally {
-    removeQuietly(partial);
+    await dumpTcmallocHeap(target, file, session);
+  } catch (error) {
+    removeQuietly(file);
+    throw error;
   }
-  return { path, kind: "gperftools-heap" as const, warnings: [] };
+  return { file, kind: "gperftools-heap", version: undefined, warnings: [] };
 }
 
 async function fetchUrlDump(request: DumpRequest, existing: DumpFolder | undefined): Promise<{ result: DumpResult; folder: DumpFolder }> {

@@ -3,6 +3,7 @@
 // traced, one of another user, ptrace forbidden by Yama.
 import { execa } from "execa";
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { explainPtraceDenied, predictPtraceRefusal } from "../../src/live/ptrace-permission.js";
@@ -60,11 +61,14 @@ describe("allocrun dump refuses clearly", () => {
         if (match) resolve(Number(match[1]));
       });
     });
-    const result = await runLiveCommand("dump", [String(pid)]);
+    const cwd = scratch();
+    const result = await runLiveCommand("dump", [String(pid)], { cwd });
     process.kill(pid, "SIGTERM");
     await traced;
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(new RegExp(`^allocrun: process ${pid} is already being traced by process ${traced.pid} \\(a debugger or strace\\)`));
+    // No run folder is left behind for a dump that did not happen.
+    expect(existsSync(join(cwd, "allocrun-out"))).toBe(false);
   });
 
   it.skipIf(!canRunAsNobody)("tells a user that another user's process needs that user or root", async () => {

@@ -49,8 +49,9 @@ func main() {
 	size := flag.Int("block", 64<<10, "bytes kept per tick")
 	flag.Parse()
 
-	// Record (almost) every allocation, so short runs show whole blocks.
-	runtime.MemProfileRate = 4096
+	// Record every allocation: with any other rate the first samples still follow the
+	// default 512 KiB interval, and a short run may show no block at all.
+	runtime.MemProfileRate = 1
 	listener, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "pprof-server:", err)
