@@ -7,14 +7,14 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { explainPtraceDenied, predictPtraceRefusal } from "../../src/live/ptrace-permission.js";
-import { REPO_ROOT } from "../helpers/examples.js";
-import { RUN_COMMAND, runLiveCommand } from "./helpers/live-cli.js";
+import { CLI, runCli } from "../helpers/cli.js";
+import { runLiveCommand } from "./helpers/live-cli.js";
 import { LONGRUN_ARGS, longrunPath, startUnderAllocrun, startWithEnvironment, useScratch } from "./helpers/longrun.js";
 
 const scratch = useScratch();
 const isRoot = process.getuid?.() === 0;
 const hasStrace = spawnSync("strace", ["-V"]).status === 0;
-const canRunAsNobody = isRoot && spawnSync("runuser", ["-u", "nobody", "--", "test", "-r", RUN_COMMAND]).status === 0;
+const canRunAsNobody = isRoot && spawnSync("runuser", ["-u", "nobody", "--", "test", "-r", CLI]).status === 0;
 
 describe("allocrun dump refuses clearly", () => {
   it("names glibc malloc and how to start the program under a profiling allocator", async () => {
@@ -51,7 +51,7 @@ describe("allocrun dump refuses clearly", () => {
   });
 
   it.skipIf(!hasStrace)("names the tracer of a process that is already being traced, and leaves it running", async () => {
-    const env = JSON.parse((await execa(process.execPath, [join(REPO_ROOT, "bin", "allocrun.js"), "env", "--jemalloc", "--prof", "--format", "json"])).stdout) as Record<string, string>;
+    const env = JSON.parse((await runCli(["env", "--jemalloc", "--prof", "--format", "json"], { cwd: scratch() })).stdout) as Record<string, string>;
     const traced = execa("strace", ["-f", "-o", "/dev/null", longrunPath(), ...LONGRUN_ARGS], { env, reject: false, buffer: false, stdin: "ignore" });
     const pid = await new Promise<number>((resolve) => {
       let out = "";
@@ -73,11 +73,7 @@ describe("allocrun dump refuses clearly", () => {
 
   it.skipIf(!canRunAsNobody)("tells a user that another user's process needs that user or root", async () => {
     const program = await startUnderAllocrun(["--jemalloc", "--prof"], join(scratch(), "run"));
-    const result = await execa("runuser", ["-u", "nobody", "--", process.execPath, RUN_COMMAND, "dump", String(program.pid)], {
-      reject: false,
-      env: { ALLOCRUN_DIST: join(REPO_ROOT, "dist") },
-      cwd: "/tmp",
-    });
+    const result = await execa("runuser", ["-u", "nobody", "--", process.execPath, CLI, "dump", String(program.pid)], { reject: false, cwd: "/tmp" });
     const end = await program.stop();
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toBe(`allocrun: cannot read /proc/${program.pid}/maps (EACCES): process ${program.pid} belongs to another user — run allocrun as that user or as root`);

@@ -4,8 +4,8 @@ import { execa } from "execa";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../helpers/examples.js";
-import { RUN_COMMAND, runLiveCommand } from "./helpers/live-cli.js";
+import { CLI } from "../helpers/cli.js";
+import { runLiveCommand } from "./helpers/live-cli.js";
 import { startUnderAllocrun, useScratch } from "./helpers/longrun.js";
 
 const scratch = useScratch();
@@ -59,11 +59,7 @@ describe("allocrun stats", () => {
 
 /** The watch command run in the background, with its stderr visible as it comes. */
 function startWatch(args: string[]) {
-  const child = execa(process.execPath, [RUN_COMMAND, "watch", ...args], {
-    reject: false,
-    stdin: "ignore",
-    env: { ALLOCRUN_DIST: join(REPO_ROOT, "dist"), XDG_CACHE_HOME: scratch() },
-  });
+  const child = execa(process.execPath, [CLI, "watch", ...args], { reject: false, stdin: "ignore", env: { XDG_CACHE_HOME: scratch() } });
   let stderr = "";
   const dumpsSeen = (count: number) =>
     new Promise<void>((resolve) => {
