@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { inputError } from "../core/errors.js";
 import type { Artifact, ArtifactKind, RunManifest } from "../run/manifest.js";
 
-export const PROFILE_KINDS: readonly ArtifactKind[] = ["jemalloc-heap", "gperftools-heap", "gperftools-cpu"];
+export const PROFILE_KINDS: readonly ArtifactKind[] = ["jemalloc-heap", "gperftools-heap", "gperftools-cpu", "pprof"];
 
 export interface RunFolderProfiles {
   runDir: string;

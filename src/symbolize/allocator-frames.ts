@@ -9,6 +9,7 @@ import type { Profile, Sample } from "../profile/model.js";
 const ALLOCATOR_OBJECT = /^lib(jemalloc|tcmalloc(_minimal|_debug|_and_profiler|_minimal_debug)?|profiler|mimalloc(-[a-z]+)?|hoard|rpmalloc|snmalloc\w*)\.so(\.|$)/;
 const CXX_RUNTIME_OBJECT = /^lib(stdc\+\+|c\+\+)\.so(\.|$)/;
 const OPERATOR_NEW = /^operator new(\[\])?$/;
+const EMBEDDED_ALLOCATOR_FUNCTION = /^_rjem_/;
 
 /** True when the object at this path is a memory allocator (or its profiler). */
 export function isAllocatorObject(path: string): boolean {
@@ -35,9 +36,11 @@ export function dropAllocatorFrames(profile: Profile): Profile {
     if (location === undefined) return false;
     const file = mappingFile.get(location.mappingId) ?? "";
     if (isAllocatorObject(file)) return true;
-    if (!CXX_RUNTIME_OBJECT.test(basename(file))) return false;
     const outer = location.lines[location.lines.length - 1];
-    return outer !== undefined && OPERATOR_NEW.test(functionName.get(outer.functionId) ?? "");
+    const name = outer === undefined ? "" : (functionName.get(outer.functionId) ?? "");
+    // A jemalloc compiled into the program by tikv-jemallocator: its functions are _rjem_*.
+    if (EMBEDDED_ALLOCATOR_FUNCTION.test(name)) return true;
+    return CXX_RUNTIME_OBJECT.test(basename(file)) && OPERATOR_NEW.test(name);
   };
   const samples = profile.samples.map((sample): Sample => {
     let first = 0;

@@ -115,6 +115,8 @@ async function symbolizeWith(
   const lookups = new Map<number, Lookup>();
   const failedObjects = new Map<string, FailureEntry>();
   for (const location of profile.locations) {
+    // Already symbolized where the profile was made (pprof from Go): kept as it is.
+    if (location.lines.length > 0) continue;
     const mapping = mappings.get(location.mappingId) ?? profile.mappings.find((m) => location.address >= m.start && location.address < m.limit);
     const path = mapping === undefined ? undefined : objectPaths.get(mapping.id);
     if (mapping === undefined || path === undefined) continue;
@@ -253,7 +255,15 @@ function buildSymbolizedTables(
     }
     return id;
   };
+  const givenFunctions = new Map(profile.functions.map((fn) => [fn.id, fn]));
   const locations = profile.locations.map((location): Location => {
+    if (location.lines.length > 0) {
+      const lines = location.lines.map((line) => {
+        const fn = givenFunctions.get(line.functionId);
+        return { functionId: functionId(fn?.name ?? "??", fn?.filename ?? ""), line: line.line };
+      });
+      return { ...location, lines };
+    }
     const lookup = lookups.get(location.id);
     const frames = lookup === undefined ? undefined : resolved.get(lookup.object)?.get(lookup.vaddr);
     let lines: Line[];

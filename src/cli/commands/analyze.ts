@@ -11,6 +11,7 @@ import { chooseSampleType } from "../../analysis/sample-type.js";
 import { writeFileAtomic } from "../../core/atomic-write.js";
 import { inputError, usageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-codes.js";
+import { fetchProfileUrls } from "../../live/profile-urls.js";
 import { findClosestNames } from "../../presets/closest-names.js";
 import { renderWithGraphviz, type GraphvizFormat } from "../../report/graphviz.js";
 import { isBinaryFormat, OUTPUT_FORMATS, renderAnalysis, renderGrowth, type OutputFormat } from "../../report/render.js";
@@ -202,6 +203,11 @@ export default async function analyze(args: string[]): Promise<number> {
     return ExitCode.ok;
   }
   if (options.growth && options.base !== undefined) throw usageError("--growth and --base exclude each other", "--base compares two dumps, --growth ranks a whole series");
+  // http://127.0.0.1:PORT/debug/pprof/heap: fetched into a kept dump folder first.
+  const fetched = await fetchProfileUrls(options.base === undefined ? options.targets : [...options.targets, options.base], process.cwd());
+  for (const note of fetched.notes) process.stderr.write(`allocrun: ${note}\n`);
+  if (options.base !== undefined) options.base = fetched.targets.pop();
+  options.targets = fetched.targets;
   const targets = resolveTargets(options);
   const symbolizeOptions: SymbolizeOptions = {
     searchPath: process.env.PATH ?? "",
