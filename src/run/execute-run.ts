@@ -5,8 +5,7 @@ import { join } from "node:path";
 import { parseAllocatorStats, type AllocatorStatsFound } from "../stats/index.js";
 import { checkFragmentation } from "../doctor/run/fragmentation.js";
 import { arch, cpus, release } from "node:os";
-import type { PreparedRun } from "./prepare-run.js";
-import { renderEnvironment } from "../presets/index.js";
+import { renderProgramVariables, type PreparedRun } from "./prepare-run.js";
 import { findLauncher, launchProgram, type LaunchRequest, type LaunchResult } from "./launcher.js";
 import { collectStrayProfiles, describeChildProcessArtifacts, listArtifacts } from "./artifacts.js";
 import { MANIFEST_SCHEMA_VERSION, writeManifest, type AllocatorRecord, type RunManifest } from "./manifest.js";
@@ -54,7 +53,7 @@ export function buildProgramEnvironment(baseEnv: NodeJS.ProcessEnv, allocrunVars
 
 export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> {
   const { prepared, runDir } = request;
-  const vars = renderEnvironment(prepared.plan, { libraryPaths: prepared.libraryPaths, outDir: runDir, programPath: request.program });
+  const vars = renderProgramVariables(prepared, runDir, request.program);
   const startedMs = Date.now();
   const preloaded = Object.values(prepared.libraryPaths).filter((path): path is string => Boolean(path));
   let observation: PreloadObservation | undefined;

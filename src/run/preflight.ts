@@ -19,6 +19,8 @@ export interface TargetReport {
   executedElf: ElfFile | undefined;
   /** One line each: "what — what to do". */
   warnings: string[];
+  /** The program's heap is a jemalloc built in with the _rjem_ prefix (Rust tikv-jemallocator). */
+  embedsRjemJemalloc: boolean;
 }
 
 export interface PreflightOptions {
@@ -46,12 +48,23 @@ export function checkTarget(programPath: string, allocator: AllocatorName, optio
     pathVariable: options.pathVariable ?? process.env.PATH,
     runner: { uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1 },
   });
-  if (gathered.kind !== "elf") return { elf: undefined, executedElf: undefined, warnings: [] };
+  if (gathered.kind !== "elf") return { elf: undefined, executedElf: undefined, warnings: [], embedsRjemJemalloc: false };
   const { facts } = gathered;
   const findings = runTargetChecks(facts, { allocator, profiling: options.profiling ?? false, family: options.family ?? distroFamily(readOsRelease()) });
   if (options.libraryPath !== undefined && allocator !== "glibc") findings.push(...libraryFindings(shownName, facts.elf, options.libraryPath));
   throwIfBlocking(findings);
-  return { elf: facts.script === undefined ? facts.elf : undefined, executedElf: facts.elf, warnings: warningLines(findings) };
+  const embedsRjemJemalloc = findings.some((finding) => finding.id === "target.embedded-jemalloc");
+  if (embedsRjemJemalloc && allocator === "jemalloc") {
+    // prepare-run gives the jemalloc options to _RJEM_MALLOC_CONF: say that instead of the advice.
+    const index = findings.findIndex((finding) => finding.id === "target.embedded-jemalloc");
+    findings[index] = { id: "target.embedded-jemalloc", severity: "warning", what: `${shownName} embeds jemalloc with the _rjem_ prefix (Rust tikv-jemallocator): allocrun sets its options in _RJEM_MALLOC_CONF` };
+  }
+  return {
+    elf: facts.script === undefined ? facts.elf : undefined,
+    executedElf: facts.elf,
+    warnings: warningLines(findings),
+    embedsRjemJemalloc,
+  };
 }
 
 /**

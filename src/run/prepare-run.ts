@@ -3,7 +3,8 @@
 // by run, env, compare and ci so they all mean the same thing by the same flags.
 import type { AllocatorName, LibraryName } from "../core/allocators.js";
 import { usageError } from "../core/errors.js";
-import { loadPresetCatalog, composeEnvPlan, type CompositionStep, type EnvPlan } from "../presets/index.js";
+import { loadPresetCatalog, composeEnvPlan, renderEnvironment, type CompositionStep, type EnvPlan } from "../presets/index.js";
+import { rjemEnvironmentFor } from "../live/rust.js";
 import { locateLibrary } from "../detect/index.js";
 import { checkLibraryFitsTarget, checkTarget, type TargetReport } from "./preflight.js";
 
@@ -27,6 +28,15 @@ export interface PreparedRun {
   allocatorLibrary: string | null;
   target: TargetReport | undefined;
   warnings: string[];
+}
+
+/**
+ * The variables a run sets on the program. A Rust program with an embedded _rjem_ jemalloc
+ * reads _RJEM_MALLOC_CONF, not MALLOC_CONF: under --jemalloc its options go there too.
+ */
+export function renderProgramVariables(prepared: PreparedRun, outDir: string, programPath: string | undefined): Record<string, string> {
+  const vars = renderEnvironment(prepared.plan, { libraryPaths: prepared.libraryPaths, outDir, programPath });
+  return prepared.allocator === "jemalloc" && prepared.target?.embedsRjemJemalloc ? rjemEnvironmentFor(vars) : vars;
 }
 
 export function prepareRun(request: PrepareRequest): PreparedRun {

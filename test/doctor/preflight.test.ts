@@ -181,10 +181,14 @@ describe("allocators built into the program (the 'Rust build not affected' row)"
       if (archive === undefined) context.skip(PREFIXED_JEMALLOC_SKIP_REASON);
       for (const strip of [false, true]) {
         const program = buildExample("rjem-prefixed", { flags: flags(), strip });
-        const warnings = checkTarget(program, "jemalloc").warnings;
-        expect(warnings).toHaveLength(1);
-        expect(warnings[0]).toContain("embeds jemalloc with the _rjem_ prefix (Rust tikv-jemallocator): jemalloc reaches only its C allocations");
-        expect(warnings[0]).toContain("_RJEM_MALLOC_CONF");
+        const underTcmalloc = checkTarget(program, "tcmalloc");
+        expect(underTcmalloc.warnings).toHaveLength(1);
+        expect(underTcmalloc.warnings[0]).toContain("embeds jemalloc with the _rjem_ prefix (Rust tikv-jemallocator): tcmalloc reaches only its C allocations");
+        expect(underTcmalloc.warnings[0]).toContain("_RJEM_MALLOC_CONF");
+        // Under --jemalloc the run itself moves the options to _RJEM_MALLOC_CONF, and says so.
+        const underJemalloc = checkTarget(program, "jemalloc");
+        expect(underJemalloc.embedsRjemJemalloc).toBe(true);
+        expect(underJemalloc.warnings).toEqual([expect.stringMatching(/embeds jemalloc with the _rjem_ prefix .*allocrun sets its options in _RJEM_MALLOC_CONF$/)]);
       }
     });
 
@@ -316,6 +320,6 @@ describe("scripts and other files", () => {
 
   it("leaves files that are neither ELF nor scripts to the program launch", () => {
     const text = writeExecutable("plain.txt", "echo not a script\n");
-    expect(checkTarget(text, "jemalloc")).toEqual({ elf: undefined, executedElf: undefined, warnings: [] });
+    expect(checkTarget(text, "jemalloc")).toEqual({ elf: undefined, executedElf: undefined, warnings: [], embedsRjemJemalloc: false });
   });
 });

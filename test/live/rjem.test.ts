@@ -91,6 +91,22 @@ describe.skipIf(noSource !== undefined)(`a program whose heap is a _rjem_-prefix
     expect(end.exitCode).toBe(0);
   });
 
+  it("is run by `allocrun --jemalloc --prof` with _RJEM_MALLOC_CONF set, and its final dump lands in the run folder", async () => {
+    const out = join(scratch(), "run");
+    // longrun frees its blocks before a normal exit: prof_accum keeps what was allocated.
+    const result = await runCli(["--jemalloc", "--prof", "--conf", "prof_accum:true", "--no-analyze", "-q", "-o", out, "--", program, "1"]);
+    expect(result.exitCode).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { env: Record<string, string>; warnings: string[]; artifacts: Array<{ path: string; kind: string }> };
+    expect(manifest.env._RJEM_MALLOC_CONF).toMatch(/prof:true/);
+    expect(manifest.env._RJEM_MALLOC_CONF).toContain(`prof_prefix:${out}/`);
+    expect(manifest.env.MALLOC_CONF).toBeUndefined();
+    expect(manifest.warnings.join("\n")).toMatch(/embeds jemalloc with the _rjem_ prefix .*allocrun sets its options in _RJEM_MALLOC_CONF/);
+    const heap = manifest.artifacts.find((artifact) => artifact.kind === "jemalloc-heap");
+    expect(heap).toBeDefined();
+    const collapsed = await runCli(["analyze", join(out, heap!.path), "--alloc", "--format", "collapsed", "--no-cache"], { env: { XDG_CACHE_HOME: scratch() } });
+    expect(collapsed.stdout).toMatch(/(^|;)grow_site(;|\s)/m);
+  });
+
   it("is refused with _RJEM_MALLOC_CONF in the hint when it was started without profiling", async () => {
     const child = execa(program, LONGRUN_ARGS, { env: { MALLOC_CONF: "prof:true" }, buffer: false, reject: false, stdin: "ignore" });
     const pid = await new Promise<number>((resolve) => child.stdout?.setEncoding("utf8").on("data", (chunk: string) => resolve(Number(/pid (\d+)/.exec(chunk)?.[1]))));

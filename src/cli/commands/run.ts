@@ -6,13 +6,13 @@ import { painterFor } from "../../core/terminal.js";
 import { parseRunArguments, type RunOptions } from "../run-options.js";
 import { generalHelp } from "./help.js";
 import { resolveProgram } from "../../run/resolve-program.js";
-import { prepareRun, type PreparedRun } from "../../run/prepare-run.js";
+import { prepareRun, renderProgramVariables, type PreparedRun } from "../../run/prepare-run.js";
 import { createRunFolder } from "../../run/run-folder.js";
 import { executeRun, type ExecutedRun } from "../../run/execute-run.js";
 import { formatRunSummary } from "../../run/summary.js";
 import { listArtifacts } from "../../run/artifacts.js";
 import { writeManifest } from "../../run/manifest.js";
-import { formatEnvironment, renderEnvironment } from "../../presets/index.js";
+import { formatEnvironment } from "../../presets/index.js";
 
 export default async function run(args: string[]): Promise<number> {
   const options = parseRunArguments(args);
@@ -67,7 +67,7 @@ function programExitCode({ launch }: ExecutedRun): number {
 
 function printDryRun(prepared: PreparedRun, options: RunOptions, cwd: string, command: string[]): number {
   const outDir = options.outDir ? resolve(cwd, options.outDir) : `${cwd}/allocrun-out/<run>`;
-  const vars = renderEnvironment(prepared.plan, { libraryPaths: prepared.libraryPaths, outDir, programPath: command[0] });
+  const vars = renderProgramVariables(prepared, outDir, command[0]);
   process.stdout.write(formatEnvironment(vars, "shell"));
   process.stdout.write(`${command.map(shellQuote).join(" ")}\n`);
   for (const warning of prepared.warnings) process.stderr.write(`allocrun: warning: ${warning}\n`);
