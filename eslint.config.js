@@ -13,4 +13,10 @@ export default tseslint.config(
       "no-constant-condition": ["error", { checkLoops: false }],
     },
   },
+  {
+    // bin/ is CommonJS (bin/package.json): it loads the CommonJS bundle with require().
+    files: ["bin/**/*.js"],
+    languageOptions: { sourceType: "commonjs", globals: { ...globals.node } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
 );

@@ -1,26 +1,31 @@
 #!/usr/bin/env node
-// Bundles the CLI into one file per command (dist/bundle/). Node's ESM loader spends
-// about a millisecond per module file, so `allocrun -- prog` loads just two files:
-// main.js and run.js. Each command is a self-contained bundle that main.js imports on
-// demand (dynamic imports of other commands or of the after-run analysis stay lazy,
-// pointing at their own bundles). npm packages stay external, loaded where imported.
+// Bundles the CLI into one file per command (dist/bundle/). `allocrun -- prog` sits in
+// front of the user's program, so its path is built for start-up time:
+// - main.cjs is CommonJS and holds run, env and help itself: a run then loads one file
+//   and never starts Node's ESM loader (async module jobs, facades over every builtin);
+//   bin/ is CommonJS as well;
+// - everything else (analyze, compare, ci, doctor, live commands, after-run analysis) is
+//   a self-contained ES module bundle that main loads on demand; dynamic imports of those
+//   entries stay lazy and point at their bundles;
+// - whitespace and syntax are minified (parsing is part of start-up), names are kept.
+// npm packages stay external, loaded where imported.
 import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { basename } from "node:path";
 import { build } from "esbuild";
 
+const HOT_ENTRIES = new Set(["main", "run", "env", "help"]);
 const commandEntries = readdirSync("src/cli/commands")
   .filter((name) => name.endsWith(".ts"))
   .map((name) => `src/cli/commands/${name}`);
 const entryPoints = ["src/cli/main.ts", ...commandEntries, "src/analysis/after-run.ts"];
-const lazyNames = new Set(entryPoints.map((path) => basename(path, ".ts")));
-
-/** A dynamic import of another entry becomes a lazy import of that entry's bundle. */
+const entryNames = new Set(entryPoints.map((path) => basename(path, ".ts")));
+/** A dynamic import of another (cold) entry becomes a lazy import of that entry's bundle. */
 const keepEntriesLazy = {
   name: "keep-entries-lazy",
   setup(pluginBuild) {
     pluginBuild.onResolve({ filter: /\.js$/ }, (args) => {
       const name = basename(args.path, ".js");
-      if (args.kind !== "dynamic-import" || !lazyNames.has(name)) return undefined;
+      if (args.kind !== "dynamic-import" || !entryNames.has(name) || HOT_ENTRIES.has(name)) return undefined;
       return { path: `./${name}.js`, external: true };
     });
   },
@@ -31,19 +36,32 @@ const target = "dist/bundle";
 const staging = `dist/bundle.${process.pid}.tmp`;
 const retired = `dist/bundle.${process.pid}.old`;
 
-await build({
-  entryPoints,
+const common = {
   outdir: staging,
   entryNames: "[name]",
   bundle: true,
   splitting: false,
-  format: "esm",
   platform: "node",
   target: "node20",
   packages: "external",
   plugins: [keepEntriesLazy],
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: "warning",
+};
+const isHot = (path) => HOT_ENTRIES.has(basename(path, ".ts"));
+
+await build({
+  ...common,
+  entryPoints: ["src/cli/main.ts"],
+  format: "cjs",
+  outExtension: { ".js": ".cjs" },
+  // Modules find package files relative to their own URL; in CommonJS that is __filename.
+  define: { "import.meta.url": "__allocrunModuleUrl" },
+  banner: { js: 'const __allocrunModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
+await build({ ...common, entryPoints: entryPoints.filter((path) => !isHot(path)), format: "esm" });
+
 if (existsSync(target)) renameSync(target, retired);
 renameSync(staging, target);
 rmSync(retired, { recursive: true, force: true });

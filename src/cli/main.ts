@@ -4,7 +4,13 @@
 import { AllocrunError, formatErrorLine, isAllocrunError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 
-type CommandModule = { default: (args: string[]) => Promise<number> };
+type Command = (args: string[]) => Promise<number>;
+/** An ES module bundle exports the command as default; a CommonJS one (run, env, help) as exports.default. */
+type CommandModule = { default: Command | { default: Command } };
+
+function commandOf(module: CommandModule): Command {
+  return typeof module.default === "function" ? module.default : module.default.default;
+}
 
 const SUBCOMMANDS: Record<string, () => Promise<CommandModule>> = {
   run: () => import("./commands/run.js"),
@@ -35,8 +41,8 @@ async function main(argv: string[]): Promise<number> {
   const isRunCommand = loader === undefined || first === "run";
   const args = loader === undefined ? argv : argv.slice(1);
   try {
-    const command = await (loader ?? SUBCOMMANDS.run!)();
-    return await command.default(args);
+    const command = commandOf(await (loader ?? SUBCOMMANDS.run!)());
+    return await command(args);
   } catch (error) {
     if (isAllocrunError(error)) {
       process.stderr.write(`${formatErrorLine(error)}\n`);
@@ -47,6 +53,12 @@ async function main(argv: string[]): Promise<number> {
     return isRunCommand ? ExitCode.runSetupFailed : ExitCode.usage;
   }
 }
+
+// Output piped into `head` and closed early is not an error worth a stack trace.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {
