@@ -1,6 +1,7 @@
 // `allocrun dump`: one heap profile of a running process (jemalloc prof.dump, gperftools
 // GetHeapProfile) or of a loopback pprof endpoint, saved into a dump run folder.
-import { copyFileSync, existsSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, unlinkSync, writeFileSync } from "node:fs";
+import { moveFileNoReplace } from "../core/move-file.js";
 import { tmpdir } from "node:os";
 import { randomBytes } from "node:crypto";
 import { basename, join } from "node:path";
@@ -70,7 +71,7 @@ async function dumpProcess(request: DumpRequest, existing: DumpFolder | undefine
         ? nextDumpName(folder.runDir, 0, (sequence) => `jeprof.${pid}.${sequence}.m${sequence}.heap`)
         : nextDumpName(folder.runDir, 1, (sequence) => `heap_${pid}.${String(sequence).padStart(4, "0")}.heap`);
     const path = join(folder.runDir, name);
-    moveFile(dump.file, path);
+    moveFileNoReplace(dump.file, path);
     recordDumps(folder, dump.warnings, processFigures(pid));
     return { result: { runDir: folder.runDir, path, kind: dump.kind, isHeapProfile: true, warnings: dump.warnings, source: allocator.description }, folder };
   } finally {
@@ -150,15 +151,6 @@ async function fetchUrlDump(request: DumpRequest, existing: DumpFolder | undefin
   return { result: { runDir: folder.runDir, path, kind, isHeapProfile, warnings: [], source: `${url.host} ${basename(url.pathname)}` }, folder };
 }
 
-function moveFile(source: string, target: string): void {
-  try {
-    renameSync(source, target);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
-    copyFileSync(source, target);
-    unlinkSync(source);
-  }
-}
 
 function removeQuietly(path: string): void {
   try {

@@ -1,6 +1,7 @@
 // Finds and classifies what a run left in its folder, and brings in profile files the
 // allocator wrote elsewhere (a user-chosen relative prof_prefix, the working directory).
-import { closeSync, copyFileSync, existsSync, openSync, readSync, readdirSync, renameSync, statSync, unlinkSync } from "node:fs";
+import { closeSync, openSync, readSync, readdirSync, statSync } from "node:fs";
+import { moveFileNoReplace } from "../core/move-file.js";
 import { basename, join, relative } from "node:path";
 import type { Artifact, ArtifactKind } from "./manifest.js";
 
@@ -100,7 +101,7 @@ export function collectStrayProfiles(directory: string, sinceMs: number, runDir:
     try {
       const stats = statSync(source);
       if (!stats.isFile() || stats.mtimeMs < sinceMs) continue;
-      moveFile(source, join(runDir, name));
+      moveFileNoReplace(source, join(runDir, name));
       moved.push(relative(directory, source));
     } catch {
       // A file that vanished or cannot be moved stays where it is; it is not lost.
@@ -109,17 +110,6 @@ export function collectStrayProfiles(directory: string, sinceMs: number, runDir:
   return moved;
 }
 
-function moveFile(source: string, target: string): void {
-  // Never replace a file already in the run folder: the stray copy stays where it was.
-  if (existsSync(target)) throw new Error(`${target} exists`);
-  try {
-    renameSync(source, target);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
-    copyFileSync(source, target);
-    unlinkSync(source);
-  }
-}
 
 /**
  * A program that is a wrapper (a pyenv shim, a shell script) starts helper processes that
