@@ -5,18 +5,8 @@ import { describe, expect, it } from "vitest";
 import { AllocrunError } from "../../src/core/errors.js";
 import { parseElf, readFunctionSymbols } from "../../src/elf/index.js";
 import { buildExample } from "../helpers/examples.js";
+import { seededRandom } from "../helpers/seeded-random.js";
 
-/** mulberry32: a seeded generator, so a failure can be replayed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** "ok", "AllocrunError", or the name of whatever else was thrown. */
 function outcomeOf(buffer: Buffer): string {

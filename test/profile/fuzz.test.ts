@@ -5,22 +5,12 @@ import { AllocrunError } from "../../src/core/errors.js";
 import type { Profile } from "../../src/profile/model.js";
 import { parseProfile } from "../../src/profile/read-profile.js";
 import { PROFILE_FIXTURE, listFixtures, readFixture } from "./fixtures.js";
+import { seededRandom } from "../helpers/seeded-random.js";
 
 const CASES_PER_FIXTURE = 300;
 /** Bytes that matter to the grammars: digits, separators, line breaks, the word 3, 0xff. */
 const INTERESTING_BYTES = [0x30, 0x31, 0x39, 0x20, 0x0a, 0x3a, 0x40, 0x5b, 0x5d, 0x2a, 0x2d, 0x78, 0x00, 0x03, 0xff, 0x7f];
 
-/** mulberry32: a small seeded PRNG so every run tries the same damaged files. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function damage(original: Uint8Array, random: () => number): Uint8Array {
   const pick = (n: number) => Math.floor(random() * n);

@@ -3,10 +3,11 @@
 // embeds it), set-ID copies, and a way to run commands as an unprivileged user.
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EXAMPLES_DIR, REPO_ROOT } from "../../helpers/examples.js";
+import { buildRjemJemallocArchive, RJEM_SOURCE_SKIP_REASON } from "../../helpers/rjem-jemalloc.js";
 
 const BUILD_DIR = join(REPO_ROOT, "test", ".build");
 const LIB_DIR = "/usr/lib/x86_64-linux-gnu";
@@ -46,45 +47,11 @@ export function buildGoProgram(name: "hello" | "cgo-hello", options: { cgo: bool
   return output;
 }
 
-/** jemalloc's source as Debian ships it for Rust (package librust-jemalloc-sys-dev). */
-function findJemallocSource(): string | undefined {
-  const registry = "/usr/share/cargo/registry";
-  if (!existsSync(registry)) return undefined;
-  const crate = readdirSync(registry).find((entry) => /^jemalloc-sys-\d/.test(entry));
-  return crate === undefined ? undefined : join(registry, crate);
-}
+export const PREFIXED_JEMALLOC_SKIP_REASON = RJEM_SOURCE_SKIP_REASON;
 
-export const PREFIXED_JEMALLOC_SKIP_REASON = "needs jemalloc's source from Debian's librust-jemalloc-sys-dev package (apt install librust-jemalloc-sys-dev)";
-
-/**
- * Builds libjemalloc.a configured the way tikv-jemalloc-sys does (--with-jemalloc-prefix=_rjem_
- * --with-private-namespace=_rjem_), without profiling, at -O1 so that dead profiling code
- * (and its strings) is dropped as in release builds. About 25 s on two cores, once.
- * Undefined when the source package is not installed.
- */
+/** A _rjem_-prefixed jemalloc without profiling, as tikv-jemallocator builds it by default. */
 export function buildPrefixedJemalloc(): string | undefined {
-  const crate = findJemallocSource();
-  if (crate === undefined) return undefined;
-  const version = readFileSync(join(crate, "configure", "VERSION"), "utf8").trim();
-  const output = join(BUILD_DIR, `rjem-jemalloc-${hashOf(version)}`);
-  const archive = join(output, "lib", "libjemalloc.a");
-  if (existsSync(archive)) return archive;
-  mkdirSync(BUILD_DIR, { recursive: true });
-  const work = `${output}.${process.pid}.tmp`;
-  rmSync(work, { recursive: true, force: true });
-  cpSync(join(crate, "jemalloc"), work, { recursive: true });
-  // The crate keeps the generated configure script beside the source tree.
-  copyFileSync(join(crate, "configure", "configure"), join(work, "configure"));
-  copyFileSync(join(crate, "configure", "VERSION"), join(work, "VERSION"));
-  chmodSync(join(work, "configure"), 0o755);
-  const run = (command: string, args: string[]) => execFileSync(command, args, { cwd: work, stdio: ["ignore", "ignore", "pipe"] });
-  run("./configure", [
-    "--with-jemalloc-prefix=_rjem_", "--with-private-namespace=_rjem_", "--disable-cxx", "--disable-prof",
-    "--disable-stats", "--disable-fill", "CFLAGS=-O1 -g0",
-  ]);
-  run("make", ["-j2", "lib/libjemalloc.a"]);
-  renameSync(work, output);
-  return archive;
+  return buildRjemJemallocArchive({ profiling: false });
 }
 
 /** A fresh folder every user can enter (set-ID copies must be reachable by `nobody`). */
