@@ -5,8 +5,10 @@
 //  - finding the tree (/proc/<pid>/task/<tid>/children for every thread of every process:
 //    a 64-thread program costs ~65 reads); between searches the last tree is re-read;
 //  - PSS from smaps_rollup, which walks every page table of the process and holds its
-//    mmap lock meanwhile (~3 ms for 300 MiB, measured with bench/measure-overhead.mjs):
-//    at most 0.5% of the time, and at most every PSS_MIN_SAMPLES_APART samples.
+//    mmap lock meanwhile (~3 ms for 300 MiB, measured with bench/measure-overhead.mjs),
+//    stalling the program's page faults: at most 0.1% of the time, and at most every
+//    PSS_MIN_SAMPLES_APART samples (at 0.5% and every 10th sample the bench showed 5–9%
+//    slower wall time on the 256–300 MiB examples).
 //
 // Timeline file (optional), CSV with a header line:
 //   t_ms        milliseconds since the program started (from allocrun's clock)
@@ -75,8 +77,8 @@ export interface SamplerCost {
 export const NO_SAMPLER_COST: SamplerCost = { samples: 0, sampleMs: 0, sampleCpuMs: 0, pssReads: 0, pssMs: 0, pssCpuMs: 0 };
 
 export const DEFAULT_SAMPLE_INTERVAL_MS = 20;
-const PSS_DUTY_FRACTION = 0.005;
-const PSS_MIN_SAMPLES_APART = 10;
+const PSS_DUTY_FRACTION = 0.001;
+const PSS_MIN_SAMPLES_APART = 50;
 const DISCOVERY_DUTY_FRACTION = 0.005;
 /** One slow search (the machine was busy) must not hide new children for long. */
 const DISCOVERY_MAX_SAMPLES_APART = 10;
