@@ -97,7 +97,7 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
   if (launch.peakRssMethod !== "wait4-rusage") {
     warnings.push("peak RSS was sampled (the native launcher is not built): short peaks may be missed; run `npm rebuild allocrun` with a C compiler installed");
   }
-  const rss = launch.timeline.map((sample) => sample.rssBytes);
+  const { timeline } = launch;
   const manifest: RunManifest = {
     schemaVersion: MANIFEST_SCHEMA_VERSION,
     tool: { name: "allocrun", version: TOOL_VERSION },
@@ -115,8 +115,8 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
     signal: launch.signal,
     peakRssBytes: launch.peakRssBytes,
     peakRssMethod: launch.peakRssMethod,
-    treePeakRssBytes: rss.length ? Math.max(...rss) : null,
-    meanRssBytes: rss.length ? Math.round(rss.reduce((a, b) => a + b, 0) / rss.length) : null,
+    treePeakRssBytes: launch.treePeakRssBytes ?? null,
+    meanRssBytes: timeline.length ? Math.round(timeline.reduce((sum, sample) => sum + sample.rssBytes, 0) / timeline.length) : null,
     sampleIntervalMs: request.sampleIntervalMs,
     artifacts,
     allocatorStats,
