@@ -8,7 +8,7 @@ import { homedir } from "node:os";
 import { basename } from "node:path";
 import type { LibraryName } from "../core/allocators.js";
 import { environmentError, inputError, isAllocrunError } from "../core/errors.js";
-import { loaderFamily } from "../elf/loader.js";
+import { findPreloadMismatches, loaderFamily } from "../elf/loader.js";
 import { elfMachineName } from "../elf/machine.js";
 import { hasElfMagic, parseElf } from "../elf/parse-elf.js";
 import type { ElfFile, ElfIdentity } from "../elf/types.js";
@@ -76,16 +76,15 @@ function checkCandidate(view: SystemView, path: string, expected: Expectation | 
     throw error;
   }
   if (elf.type !== "dyn") return { ok: false, reason: "is not a shared library" };
-  if (expected !== undefined && (elf.bits !== expected.bits || elf.machine !== expected.machine)) {
+  if (expected === undefined) return { ok: true, elf };
+  const program = { bits: expected.bits, machine: expected.machine, interpreter: expected.target?.interpreter, needed: expected.target?.needed ?? [] };
+  const mismatches = findPreloadMismatches(program, elf);
+  if (mismatches.includes("abi")) {
     const whose = expected.target === undefined ? "this machine" : "the program";
     return { ok: false, reason: `is a ${describeArch(elf.bits, elf.machine)} library but ${whose} is ${describeArch(expected.bits, expected.machine)}` };
   }
-  if (expected?.target?.needed !== undefined) {
-    const programLibc = loaderFamily({ interpreter: expected.target.interpreter, needed: expected.target.needed });
-    const libraryLibc = loaderFamily(elf);
-    if (programLibc !== "unknown" && libraryLibc !== "unknown" && programLibc !== libraryLibc) {
-      return { ok: false, reason: `is built for ${libraryLibc} but the program uses ${programLibc}` };
-    }
+  if (mismatches.includes("libc")) {
+    return { ok: false, reason: `is built for ${loaderFamily(elf)} but the program uses ${loaderFamily(program)}` };
   }
   return { ok: true, elf };
 }

@@ -3,12 +3,12 @@
 import type { AllocatorName, LibraryName } from "../core/allocators.js";
 import { isAllocrunError } from "../core/errors.js";
 import { locateLibrary, multiarchTripletForElf, packageFor, type DistroFamily, type OsRelease } from "../detect/index.js";
-import { loaderFamily, type ElfFile } from "../elf/index.js";
+import { findPreloadMismatches, loaderFamily, type ElfFile, type PreloadMismatch } from "../elf/index.js";
 import { finding, type Finding } from "./finding.js";
 import type { AllocatorInfo } from "./machine/allocator-libraries.js";
 import { getcapInstallHint, readFileCapabilities } from "./target/file-capabilities.js";
 import { gatherTarget, runTargetChecks, readElfHeaders, type TargetFacts } from "./target/index.js";
-import { describeAbi, findLibraryMismatches, loaderComplaint, type LibraryMismatch } from "./target/library-fit.js";
+import { describeAbi, loaderComplaint } from "./target/library-fit.js";
 
 /** The program facts in --json; names follow the ELF file (interpreter = PT_INTERP). */
 export interface ProgramInfo {
@@ -91,11 +91,11 @@ function checkAllocatorsFit(facts: TargetFacts, context: ProgramContext): Findin
   const { elf } = facts;
   // Static programs cannot take a preload at all (static-binary.ts says so).
   if (elf.isStatic) return [];
-  const unfit: Record<LibraryMismatch, { name: AllocatorName; library: ElfFile }[]> = { abi: [], libc: [] };
+  const unfit: Record<PreloadMismatch, { name: AllocatorName; library: ElfFile }[]> = { abi: [], libc: [] };
   for (const allocator of context.allocators) {
     if (allocator.name === "glibc" || allocator.library === null) continue;
     const library = readElfHeaders(allocator.library).elf;
-    const mismatches = findLibraryMismatches(elf, library);
+    const mismatches = findPreloadMismatches(elf, library);
     // A fitting build may be installed beside the host one (e.g. /usr/lib/i386-linux-gnu).
     if (mismatches.length === 0 || hasFittingLibrary(allocator.name as LibraryName, elf, context.env)) continue;
     for (const mismatch of mismatches) unfit[mismatch].push({ name: allocator.name, library });

@@ -5,6 +5,6 @@ export { parseElf, parseElfIdentity, hasElfMagic, ELF_IDENTITY_BYTES } from "./p
 export { elfMachineName, EM_386, EM_AARCH64, EM_ARM, EM_RISCV, EM_X86_64 } from "./machine.js";
 export { fileOffsetToVaddr, vaddrToFileOffset } from "./address.js";
 export { readFunctionSymbols, findSymbol, hasSymbolNamed, type FunctionSymbol, type SymbolBinding } from "./symbols.js";
-export { isPreloadable, loaderFamily, type LoaderFamily } from "./loader.js";
+export { findPreloadMismatches, isPreloadable, loaderFamily, type LoaderFamily, type PreloadMismatch } from "./loader.js";
 export { containsAscii, containsCString } from "./strings.js";
 export { readElfFile, readElfIdentity, type LoadedElf } from "./read-elf-file.js";

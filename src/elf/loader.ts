@@ -24,3 +24,22 @@ export function loaderFamily(elf: Pick<ElfFile, "interpreter" | "needed">): Load
   if (elf.needed.includes("libc.so.6")) return "glibc";
   return "unknown";
 }
+
+export type PreloadMismatch = "abi" | "libc";
+
+/**
+ * Why `library` cannot be preloaded into `program`: another ELF class or machine (the
+ * loader skips it), or another C library (a glibc library in a musl program is fatal).
+ * A side whose C library is unknown (e.g. no DT_NEEDED read) is not judged on it.
+ */
+export function findPreloadMismatches(
+  program: Pick<ElfFile, "bits" | "machine" | "interpreter" | "needed">,
+  library: Pick<ElfFile, "bits" | "machine" | "interpreter" | "needed">,
+): PreloadMismatch[] {
+  const mismatches: PreloadMismatch[] = [];
+  if (program.bits !== library.bits || program.machine !== library.machine) mismatches.push("abi");
+  const programLibc = loaderFamily(program);
+  const libraryLibc = loaderFamily(library);
+  if (programLibc !== "unknown" && libraryLibc !== "unknown" && programLibc !== libraryLibc) mismatches.push("libc");
+  return mismatches;
+}

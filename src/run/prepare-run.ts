@@ -6,7 +6,7 @@ import { usageError } from "../core/errors.js";
 import { loadPresetCatalog, composeEnvPlan, renderEnvironment, type CompositionStep, type EnvPlan } from "../presets/index.js";
 import { rjemEnvironmentFor } from "../live/rust.js";
 import { locateLibrary } from "../detect/index.js";
-import { checkLibraryFitsTarget, checkTarget, type TargetReport } from "./preflight.js";
+import { checkTarget, type TargetReport } from "./preflight.js";
 
 export interface PrepareRequest {
   allocator: AllocatorName;
@@ -52,9 +52,8 @@ export function prepareRun(request: PrepareRequest): PreparedRun {
   const libraryPaths: Partial<Record<LibraryName, string>> = {};
   for (const name of plan.preload) {
     const explicitPath = isAllocatorLibrary(name, request.allocator) ? request.libraryPath : undefined;
-    const path = locateLibrary(name, { explicitPath, target: target?.executedElf }, request.env).path;
-    if (target?.executedElf) checkLibraryFitsTarget(target.executedElf, path);
-    libraryPaths[name] = path;
+    // Given the program's ELF, the locator only accepts a library of its class, machine and C library.
+    libraryPaths[name] = locateLibrary(name, { explicitPath, target: target?.executedElf }, request.env).path;
   }
   const allocatorLibrary = request.allocator === "glibc" ? null : (libraryPaths[request.allocator as LibraryName] ?? null);
   return {

@@ -1,7 +1,7 @@
 // distro-paths.md §5.4, §5.5: the preloaded library must match the program's ELF class
 // and machine (else the loader prints "wrong ELF class" and runs the program without
 // it) and its C library (a glibc library in a musl program is fatal: exit 127).
-import { loaderFamily, type ElfFile } from "../../elf/index.js";
+import { findPreloadMismatches, loaderFamily, type ElfFile } from "../../elf/index.js";
 import { finding, type Finding } from "../finding.js";
 
 export interface LibraryUnderTest {
@@ -9,18 +9,6 @@ export interface LibraryUnderTest {
   elf: ElfFile;
   /** How to get a fitting build on this distribution, e.g. the i386 package. */
   installHint?: string;
-}
-
-export type LibraryMismatch = "abi" | "libc";
-
-/** Why `library` cannot be preloaded into `target`: ELF class/machine, or C library. */
-export function findLibraryMismatches(target: ElfFile, library: ElfFile): LibraryMismatch[] {
-  const mismatches: LibraryMismatch[] = [];
-  if (target.bits !== library.bits || target.machine !== library.machine) mismatches.push("abi");
-  const programLibc = loaderFamily(target);
-  const libraryLibc = loaderFamily(library);
-  if (programLibc !== "unknown" && libraryLibc !== "unknown" && programLibc !== libraryLibc) mismatches.push("libc");
-  return mismatches;
 }
 
 export const describeAbi = (elf: Pick<ElfFile, "bits" | "machineName">): string => `${elf.bits}-bit ${elf.machineName}`;
@@ -33,7 +21,7 @@ export function loaderComplaint(target: ElfFile, library: ElfFile): string {
 /** `shownName` names the program in messages ("./prog"). */
 export function checkLibraryFit(shownName: string, target: ElfFile, library: LibraryUnderTest): Finding[] {
   const findings: Finding[] = [];
-  const mismatches = findLibraryMismatches(target, library.elf);
+  const mismatches = findPreloadMismatches(target, library.elf);
   if (mismatches.includes("abi")) {
     findings.push(
       finding(
