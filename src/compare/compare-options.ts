@@ -1,7 +1,7 @@
 // The flags of `allocrun compare`, declared once (parser and help come from this table).
 // Flags come before the program; `--` or the first word that is not a flag starts it.
 import { usageError } from "../core/errors.js";
-import { parseOptionTable, parseSampleInterval, parseWholeNumber, type OptionSpec } from "../cli/option-table.js";
+import { formatOptionHelp, parseOptionTable, parseSampleInterval, parseWholeNumber, type OptionSpec } from "../cli/option-table.js";
 
 export interface CompareOptions {
   /** Raw -a values; parsed by parseVariantList. */
@@ -94,8 +94,6 @@ export function parseCompareArguments(args: readonly string[]): CompareOptions {
 }
 
 export function formatCompareHelp(): string {
-  const rows = COMPARE_OPTION_SPECS.map((spec) => [spec.names.join(", ") + (spec.value ? ` ${spec.value}` : ""), spec.description] as const);
-  const width = Math.max(...rows.map(([left]) => left.length));
   return `usage: allocrun compare [options] [--] PROGRAM [ARGS...]
 
 Runs PROGRAM under several allocators (or tunings of one), interleaved, and tells which
@@ -108,6 +106,6 @@ Variants: -a glibc,glibc+arena_max=2,jemalloc+narenas=1+dirty_decay_ms=0,tcmallo
   +NAME          a preset (as --preset NAME) or a short flag (stats, prof, ...)
 
 Options:
-${rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`).join("\n")}
+${formatOptionHelp(COMPARE_OPTION_SPECS)}
 `;
 }
