@@ -64,12 +64,7 @@
 #define STATUS_FD 3
 #define ECHO_WINDOW_NS (2LL * 1000 * 1000 * 1000)
 #define TARGET_PRELOAD_VAR "ALLOCRUN_TARGET_LD_PRELOAD"
-/* Census walks: every millisecond while processes appear, backing off to CENSUS_MAX_NS
- * when none do, and never more than CENSUS_DUTY_DIVISOR-th of the time (a program with
- * many threads or children makes a walk dearer). */
-#define CENSUS_MIN_NS (1000LL * 1000)
-#define CENSUS_MAX_NS (4LL * 1000 * 1000)
-#define CENSUS_DUTY_DIVISOR 100
+
 
 extern char **environ;
 
@@ -252,7 +247,7 @@ int main(int argc, char **argv) {
 
   int status = 0;
   struct rusage usage;
-  long long census_wait_ns = CENSUS_MIN_NS;
+  long long census_wait_ns = census_tick();
   for (;;) {
     siginfo_t info;
     struct timespec timeout = {census_wait_ns / 1000000000LL, census_wait_ns % 1000000000LL};
@@ -260,12 +255,7 @@ int main(int argc, char **argv) {
     if (signo < 0) {
       if (errno == EINTR) continue;
       if (errno != EAGAIN) fail("sigtimedwait");
-      long long walk_began = monotonic_ns();
-      int found_new = census_walk();
-      long long walk_ns = monotonic_ns() - walk_began;
-      census_wait_ns = found_new ? CENSUS_MIN_NS : census_wait_ns * 2;
-      if (census_wait_ns > CENSUS_MAX_NS) census_wait_ns = CENSUS_MAX_NS;
-      if (census_wait_ns < walk_ns * CENSUS_DUTY_DIVISOR) census_wait_ns = walk_ns * CENSUS_DUTY_DIVISOR;
+      census_wait_ns = census_tick();
       continue;
     }
     if (signo != SIGCHLD) {

@@ -8,9 +8,9 @@
 
 /* Remembers the libraries to look for (LD_PRELOAD's list, spaces or colons between). */
 void census_init(const char *preload_list);
-/* One walk of every descendant of this process. Returns nonzero when it found a process
- * (or an exec) it had not seen before. */
-int census_walk(void);
+/* Looks for new processes (and walks the tree when there may be some, or when the last
+ * walk is old); returns how long to wait, in nanoseconds, before the next tick. */
+long long census_tick(void);
 /* A descendant this process reaped itself (an orphan, as subreaper): its exact peak. */
 void census_note_reaped(pid_t pid, const struct rusage *usage);
 /* Writes one "proc ..." status line per process seen (protocol in launch.c). */
