@@ -13,6 +13,8 @@ import { watchPreloadTakesEffect, type PreloadObservation } from "./verify-prelo
 import { describeExitQuirks } from "./exit-quirks.js";
 import { gatherProcessEvidence, type ProcessEvidence } from "./process-evidence.js";
 import { readAllocatorVersion } from "./allocator-version.js";
+import { describeRunConditions } from "./run-conditions.js";
+import { redactVariables } from "../presets/index.js";
 import { TOOL_VERSION } from "../core/version.js";
 
 export interface ExecuteRequest {
@@ -25,6 +27,9 @@ export interface ExecuteRequest {
   baseEnv: NodeJS.ProcessEnv;
   stdio?: LaunchRequest["stdio"];
   stdinFile?: string;
+  /** Record the values of every variable allocrun set (`--record-env`); by default only
+   * allocator, profiler and locale values are recorded, other names with "<set>". */
+  recordEnv?: boolean;
 }
 
 /** The program's stderr of a run with allocator statistics, kept in the run folder. */
@@ -62,10 +67,11 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
   // Statistics go to the program's stderr: copy it aside (still shown live) to read them.
   const wantsStats = prepared.plan.artifactHints.some((hint) => hint.kind === "stats");
   const stdio = request.stdio ?? (wantsStats ? { stdin: "inherit" as const, stdout: "inherit" as const, stderr: "tee" as const } : "inherit");
+  const programEnv = buildProgramEnvironment(request.baseEnv, vars);
   const launch = await launchProgram({
     file: request.program,
     argv: request.argv,
-    env: buildProgramEnvironment(request.baseEnv, vars),
+    env: programEnv,
     cwd: request.cwd,
     sampleIntervalMs: request.sampleIntervalMs,
     stdio,
@@ -119,7 +125,15 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
     cwd: request.cwd,
     allocator,
     presets: prepared.plan.presetsApplied,
-    env: vars,
+    env: redactVariables(vars, request.recordEnv ?? false),
+    conditions: describeRunConditions({
+      program: request.program,
+      programEnv,
+      allocrunVariables: vars,
+      processes: launch.processes,
+      programPid: launch.pid,
+      scriptInterpreter: prepared.target?.elf === undefined ? prepared.target?.executedElf?.fileName : undefined,
+    }),
     startedAt: launch.startedAt,
     wallSeconds: launch.wallSeconds,
     userSeconds: launch.userSeconds,

@@ -37,6 +37,7 @@ export default async function run(args: string[]): Promise<number> {
     runDir,
     sampleIntervalMs: options.sampleIntervalMs,
     baseEnv: process.env,
+    recordEnv: options.recordEnv,
   });
   if (executed.launch.execError) throw execFailure(programName, executed.launch.execError);
   if (options.analyze && (await analyzeIfProfiled(executed, options).catch((error: unknown) => reportAnalysisFailure(error, runDir)))) {
