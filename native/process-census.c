@@ -2,11 +2,12 @@
  * forks, what those exec), its executable, whether the preloaded libraries are mapped in
  * it, and its resident high-water mark (VmHWM) as last seen.
  *
- * Why here and not in node: a walk costs a few microseconds in C (one read per process
- * plus one per thread's children list), so the launcher can afford to look every
- * millisecond while processes appear; node's 20 ms sampler misses a child that does its
- * work in 5 ms. A process that lives less than a walk interval can still be missed: the
- * caller compares the peaks seen with ru_maxrss to tell when that hid the largest one.
+ * Why here and not in node: a walk is a few reads per process in C, so the launcher can
+ * afford to look every 2 ms whenever the system created a process; node's 20 ms sampler
+ * misses a child that does its work in 5 ms. A process that lives less than a tick can
+ * still be missed: the caller compares the peaks seen with ru_maxrss to tell when that hid
+ * the largest one. Not ptrace: it would disable set-ID execution and keep gdb (the live
+ * commands) from attaching.
  *
  * A process is one entry per (pid, executable): a fork that then execs yields two.
  * The launcher's own pre-exec copy of itself is not a process of the program.
