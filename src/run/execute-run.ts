@@ -97,7 +97,6 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
   if (launch.peakRssMethod !== "wait4-rusage") {
     warnings.push("peak RSS was sampled (the native launcher is not built): short peaks may be missed; run `npm rebuild allocrun` with a C compiler installed");
   }
-  const { timeline } = launch;
   const manifest: RunManifest = {
     schemaVersion: MANIFEST_SCHEMA_VERSION,
     tool: { name: "allocrun", version: TOOL_VERSION },
@@ -116,7 +115,7 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
     peakRssBytes: launch.peakRssBytes,
     peakRssMethod: launch.peakRssMethod,
     treePeakRssBytes: launch.treePeakRssBytes ?? null,
-    meanRssBytes: timeline.length ? Math.round(timeline.reduce((sum, sample) => sum + sample.rssBytes, 0) / timeline.length) : null,
+    meanRssBytes: launch.timeline.meanRssBytes,
     sampleIntervalMs: request.sampleIntervalMs,
     artifacts,
     allocatorStats,
