@@ -116,7 +116,6 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
   if (launch.peakRssMethod !== "wait4-rusage") {
     warnings.push("peak RSS was sampled (the native launcher is not built): short peaks may be missed; run `npm rebuild allocrun` with a C compiler installed");
   }
-  const { timeline } = launch;
   const manifest: RunManifest = {
     schemaVersion: MANIFEST_SCHEMA_VERSION,
     tool: { name: "allocrun", version: TOOL_VERSION },
@@ -144,7 +143,7 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
     peakRssMethod: launch.peakRssMethod,
     programPeakRssBytes: programPeakOf(launch),
     treePeakRssBytes: launch.treePeakRssBytes ?? null,
-    meanRssBytes: timeline.length ? Math.round(timeline.reduce((sum, sample) => sum + sample.rssBytes, 0) / timeline.length) : null,
+    meanRssBytes: launch.timeline.meanRssBytes,
     sampleIntervalMs: request.sampleIntervalMs,
     processes: evidence?.processes ?? null,
     artifacts,
@@ -187,7 +186,7 @@ function programPeakOf(launch: LaunchResult): number | null {
   const own = launch.processes?.filter((process) => process.pid === launch.pid) ?? [];
   const hadChildren = (launch.processes ?? []).some((process) => process.pid !== launch.pid);
   if (launch.peakRssMethod === "wait4-rusage" && !hadChildren) return launch.peakRssBytes;
-  const seen = Math.max(0, ...own.map((process) => process.hwmKib * 1024), launch.timeline.reduce((peak, sample) => Math.max(peak, sample.hwmBytes ?? 0), 0));
+  const seen = Math.max(0, ...own.map((process) => process.hwmKib * 1024), launch.timeline.points.reduce((peak, sample) => Math.max(peak, sample.hwmBytes ?? 0), 0));
   return seen > 0 ? seen : null;
 }
 
