@@ -86,9 +86,11 @@ function newManifest(source: DumpSource): RunManifest {
     peakRssBytes: 0,
     // VmHWM of the process at each dump; a profile fetched over HTTP measures nothing.
     peakRssMethod: source.pid === undefined ? "not-measured" : "proc-status-vmhwm",
+    programPeakRssBytes: null,
     treePeakRssBytes: null,
     meanRssBytes: null,
     sampleIntervalMs: 0,
+    processes: null,
     artifacts: [],
     warnings: [],
     allocatorStats: null,

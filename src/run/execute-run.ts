@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllocatorStats, type AllocatorStatsFound } from "../stats/index.js";
-import { checkFragmentation } from "../doctor/run/fragmentation.js";
+import { checkFragmentation } from "../stats/fragmentation.js";
 import { arch, cpus, release } from "node:os";
 import { renderProgramVariables, type PreparedRun } from "./prepare-run.js";
 import { findLauncher, launchProgram, type LaunchRequest, type LaunchResult } from "./launcher.js";
@@ -11,6 +11,8 @@ import { collectStrayProfiles, describeChildProcessArtifacts, listArtifacts } fr
 import { MANIFEST_SCHEMA_VERSION, writeManifest, type AllocatorRecord, type RunManifest } from "./manifest.js";
 import { watchPreloadTakesEffect, type PreloadObservation } from "./verify-preload.js";
 import { describeExitQuirks } from "./exit-quirks.js";
+import { gatherProcessEvidence, type ProcessEvidence } from "./process-evidence.js";
+import { readAllocatorVersion } from "./allocator-version.js";
 import { TOOL_VERSION } from "../core/version.js";
 
 export interface ExecuteRequest {
@@ -90,14 +92,24 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
     }
   }
   const artifacts = listArtifacts(runDir, launch.pid);
-  const allocator = describeAllocator(prepared, seen, artifacts.map((a) => a.kind));
+  const evidence = launch.processes
+    ? gatherProcessEvidence({
+        observed: launch.processes,
+        allocator: prepared.allocator,
+        programPid: launch.pid,
+        programExe: request.program,
+        peakRssBytes: launch.peakRssBytes,
+        ...(launch.processesNotRecorded ? { notRecorded: launch.processesNotRecorded } : {}),
+      })
+    : undefined;
+  if (evidence) warnings.push(...evidence.warnings);
+  const allocator = describeAllocator(prepared, evidence ?? seen, artifacts.map((a) => a.kind));
   warnings.push(...describeExitQuirks({ plan: prepared.plan, launch, artifacts }));
   const children = describeChildProcessArtifacts(artifacts);
   if (children) warnings.push(children);
   if (launch.peakRssMethod !== "wait4-rusage") {
     warnings.push("peak RSS was sampled (the native launcher is not built): short peaks may be missed; run `npm rebuild allocrun` with a C compiler installed");
   }
-  const { timeline } = launch;
   const manifest: RunManifest = {
     schemaVersion: MANIFEST_SCHEMA_VERSION,
     tool: { name: "allocrun", version: TOOL_VERSION },
@@ -115,9 +127,11 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
     signal: launch.signal,
     peakRssBytes: launch.peakRssBytes,
     peakRssMethod: launch.peakRssMethod,
+    programPeakRssBytes: programPeakOf(launch),
     treePeakRssBytes: launch.treePeakRssBytes ?? null,
-    meanRssBytes: timeline.length ? Math.round(timeline.reduce((sum, sample) => sum + sample.rssBytes, 0) / timeline.length) : null,
+    meanRssBytes: launch.timeline.meanRssBytes,
     sampleIntervalMs: request.sampleIntervalMs,
+    processes: evidence?.processes ?? null,
     artifacts,
     allocatorStats,
     warnings,
@@ -127,18 +141,39 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
   return { runDir, manifest, launch };
 }
 
-function describeAllocator(prepared: PreparedRun, seen: { missing: string[]; checked: boolean } | undefined, artifactKinds: string[]): AllocatorRecord {
-  const base = { name: prepared.allocator, library: prepared.allocatorLibrary, version: null };
+type PreloadSeen = { missing: string[]; checked: boolean } | ProcessEvidence;
+
+function describeAllocator(prepared: PreparedRun, seen: PreloadSeen | undefined, artifactKinds: string[]): AllocatorRecord {
+  const base = { name: prepared.allocator, library: prepared.allocatorLibrary, version: readAllocatorVersion(prepared.allocator, prepared.allocatorLibrary) };
   if (prepared.allocator === "glibc" || !prepared.allocatorLibrary) {
     return { ...base, verified: true, verifiedBy: "not-needed" };
   }
-  if (seen?.checked) {
+  const notMapped = `${prepared.allocatorLibrary} was not mapped into the program: the loader ignored LD_PRELOAD`;
+  if (seen && "processes" in seen) {
+    // The census: every process of the run, not only the first.
+    if (seen.failure !== undefined) return { ...base, verified: false, verifiedBy: "maps", reason: seen.failure };
+    if (seen.seenInProgram) return { ...base, verified: true, verifiedBy: "maps" };
+    const program = seen.processes.find((process) => process.allocatorSeen === false);
+    if (program) return { ...base, verified: false, verifiedBy: "maps", reason: notMapped };
+  } else if (seen?.checked) {
     if (!seen.missing.includes(prepared.allocatorLibrary)) return { ...base, verified: true, verifiedBy: "maps" };
-    return { ...base, verified: false, verifiedBy: "maps", reason: `${prepared.allocatorLibrary} was not mapped into the program: the loader ignored LD_PRELOAD` };
+    return { ...base, verified: false, verifiedBy: "maps", reason: notMapped };
   }
   const ownOutput = prepared.allocator === "jemalloc" ? "jemalloc-heap" : prepared.allocator.startsWith("tcmalloc") ? "gperftools-heap" : undefined;
   if (ownOutput && artifactKinds.includes(ownOutput)) return { ...base, verified: true, verifiedBy: "artifacts" };
   return { ...base, verified: false, verifiedBy: "none", reason: "the program ended before allocrun could look at its memory maps" };
+}
+
+/**
+ * The program's own peak (its main process): ru_maxrss also covers the children it waited
+ * for. With no child seen that is the program's; otherwise the largest VmHWM seen of it.
+ */
+function programPeakOf(launch: LaunchResult): number | null {
+  const own = launch.processes?.filter((process) => process.pid === launch.pid) ?? [];
+  const hadChildren = (launch.processes ?? []).some((process) => process.pid !== launch.pid);
+  if (launch.peakRssMethod === "wait4-rusage" && !hadChildren) return launch.peakRssBytes;
+  const seen = Math.max(0, ...own.map((process) => process.hwmKib * 1024), launch.timeline.points.reduce((peak, sample) => Math.max(peak, sample.hwmBytes ?? 0), 0));
+  return seen > 0 ? seen : null;
 }
 
 /** The stats parsers reject a broken report; a run must still finish, so that becomes a warning. */
