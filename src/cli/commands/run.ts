@@ -12,6 +12,7 @@ import { executeRun, type ExecutedRun } from "../../run/execute-run.js";
 import { formatRunSummary } from "../../run/summary.js";
 import { listArtifacts } from "../../run/artifacts.js";
 import { writeManifest } from "../../run/manifest.js";
+import { endBySignal } from "../../run/signal-relay.js";
 import { formatEnvironment } from "../../presets/index.js";
 
 export default async function run(args: string[]): Promise<number> {
@@ -46,6 +47,7 @@ export default async function run(args: string[]): Promise<number> {
     writeManifest(runDir, executed.manifest);
   }
   if (!options.quiet) process.stderr.write(formatRunSummary(executed.manifest, runDir, cwd, painterFor(process.stderr)));
+  if (executed.launch.signalNumber !== null) endBySignal(executed.launch.signalNumber);
   return programExitCode(executed);
 }
 
