@@ -23,6 +23,9 @@ export interface ExecuteRequest {
   baseEnv: NodeJS.ProcessEnv;
   stdio?: LaunchRequest["stdio"];
   stdinFile?: string;
+  /** See LaunchRequest: the program gets a process group of its own, killed on timeout or stop. */
+  timeoutMs?: number;
+  stop?: AbortSignal;
 }
 
 /** The program's stderr of a run with allocator statistics, kept in the run folder. */
@@ -68,6 +71,8 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
     sampleIntervalMs: request.sampleIntervalMs,
     stdio,
     stdinFile: request.stdinFile,
+    ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
+    ...(request.stop === undefined ? {} : { stop: request.stop }),
     timelinePath: `${runDir}/timeline.csv`,
     onStart: (pid) => {
       observation = watchPreloadTakesEffect(pid, preloaded, [findLauncher() ?? "", process.execPath]);
@@ -75,6 +80,7 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
   });
   const seen = observation ? await observation.result : undefined;
   const warnings = [...prepared.warnings];
+  if (launch.timedOut) warnings.push(`the program ran past its timeout of ${(request.timeoutMs ?? 0) / 1000}s: allocrun killed its process group`);
   let allocatorStats: AllocatorStatsFound | null = null;
   if (wantsStats && launch.stderr !== undefined) {
     writeFileSync(join(runDir, STATS_LOG), launch.stderr);
