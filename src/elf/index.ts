@@ -8,3 +8,4 @@ export { readFunctionSymbols, findSymbol, hasSymbolNamed, type FunctionSymbol, t
 export { findPreloadMismatches, isPreloadable, loaderFamily, type LoaderFamily, type PreloadMismatch } from "./loader.js";
 export { containsAscii, containsCString } from "./strings.js";
 export { readElfFile, readElfIdentity, type LoadedElf } from "./read-elf-file.js";
+export { readBuildIdFromFile } from "./read-build-id.js";
