@@ -8,7 +8,8 @@ import { inputError, usageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-codes.js";
 import { painterFor } from "../../core/terminal.js";
 import { resolveProgram } from "../../run/resolve-program.js";
-import { parseCompareArguments, formatCompareHelp, type CompareOptions } from "../../compare/compare-options.js";
+import { COMPARE_OPTION_SPECS, parseCompareArguments, formatCompareHelp, type CompareOptions } from "../../compare/compare-options.js";
+import type { CommandSurface } from "../command-table.js";
 import { createProgressDisplay } from "../../compare/progress.js";
 import { renderCsvReport } from "../../compare/render-csv.js";
 import { renderHtmlReport } from "../../compare/render-html.js";
@@ -18,6 +19,8 @@ import { parseVariantList } from "../../compare/variants.js";
 
 /** The copy of the JSON export kept in every compare folder. */
 export const COMPARE_RESULT_FILE = "compare.json";
+
+export const surface: CommandSurface = { options: COMPARE_OPTION_SPECS, help: formatCompareHelp };
 
 export default async function compare(args: string[]): Promise<number> {
   const options = parseCompareArguments(args);
