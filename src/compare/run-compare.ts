@@ -125,7 +125,7 @@ export async function runComparison(request: CompareRequest, hooks: CompareHooks
     if (planned.phase === "measured") {
       if (entry.runs.length === 0) entry.env = executed.manifest.env;
       entry.runs.push(record);
-      entry.timelines.push(executed.launch.timeline.map((s) => ({ tMs: s.tMs, rssBytes: s.rssBytes })));
+      entry.timelines.push(executed.launch.timeline.points.map((s) => ({ tMs: s.tMs, rssBytes: s.rssBytes })));
     } else if (planned.phase === "warmup") entry.warmupRuns.push(record);
     else {
       entry.statsRecord = record;

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllocatorStats, type AllocatorStatsFound } from "../stats/index.js";
-import { checkFragmentation } from "../doctor/run/fragmentation.js";
+import { checkFragmentation } from "../stats/fragmentation.js";
 import { arch, cpus, release } from "node:os";
 import { renderProgramVariables, type PreparedRun } from "./prepare-run.js";
 import { findLauncher, launchProgram, type LaunchRequest, type LaunchResult } from "./launcher.js";
@@ -97,7 +97,6 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
   if (launch.peakRssMethod !== "wait4-rusage") {
     warnings.push("peak RSS was sampled (the native launcher is not built): short peaks may be missed; run `npm rebuild allocrun` with a C compiler installed");
   }
-  const { timeline } = launch;
   const manifest: RunManifest = {
     schemaVersion: MANIFEST_SCHEMA_VERSION,
     tool: { name: "allocrun", version: TOOL_VERSION },
@@ -116,7 +115,7 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
     peakRssBytes: launch.peakRssBytes,
     peakRssMethod: launch.peakRssMethod,
     treePeakRssBytes: launch.treePeakRssBytes ?? null,
-    meanRssBytes: timeline.length ? Math.round(timeline.reduce((sum, sample) => sum + sample.rssBytes, 0) / timeline.length) : null,
+    meanRssBytes: launch.timeline.meanRssBytes,
     sampleIntervalMs: request.sampleIntervalMs,
     artifacts,
     allocatorStats,

@@ -23,13 +23,16 @@ import {
   DEFAULT_SAMPLE_INTERVAL_MS,
   MemorySampler,
   NO_SAMPLER_COST,
-  type MemorySample,
   type SamplerCost,
   type SamplerSummary,
 } from "./sampler.js";
 import { holdSignals, type SignalHold } from "./signal-relay.js";
+import type { RecordedTimeline } from "./timeline-recorder.js";
 
 export type { MemorySample } from "./sampler.js";
+export type { RecordedTimeline } from "./timeline-recorder.js";
+
+const NO_TIMELINE: RecordedTimeline = { samples: 0, meanRssBytes: null, minRssBytes: null, maxRssBytes: null, windowSamples: 1, points: [] };
 
 const LAUNCHER_PATH = fileURLToPath(new URL("../../native/build/allocrun-launch", import.meta.url));
 const LAUNCHER_SOURCE = fileURLToPath(new URL("../../native/launch.c", import.meta.url));
@@ -108,7 +111,8 @@ export interface LaunchResult {
   wallSeconds: number;
   /** ISO time the program was started. */
   startedAt: string;
-  timeline: MemorySample[];
+  /** Summary of every sample, and the kept ones (all, or the lowest and highest per window). */
+  timeline: RecordedTimeline;
   /** Largest RSS summed over the process tree among the samples. */
   treePeakRssBytes?: number;
   /** Whether PSS (smaps_rollup) could be read. */
@@ -240,8 +244,8 @@ function assembleResult(record: RunRecord, outcome: Outcome): LaunchResult {
     ...figures,
     signal: outcome.signalNumber === null ? null : signalNameOf(outcome.signalNumber),
     startedAt: record.startedAt,
-    timeline: summary?.timeline ?? [],
-    ...(summary && summary.timeline.length > 0 ? { treePeakRssBytes: summary.treePeakRssBytes } : {}),
+    timeline: summary?.timeline ?? NO_TIMELINE,
+    ...(summary && summary.timeline.samples > 0 ? { treePeakRssBytes: summary.treePeakRssBytes } : {}),
     pssAvailable: summary?.pssAvailable ?? false,
     ...(summary?.timelineError === undefined ? {} : { timelineError: summary.timelineError }),
     ...(execError ? { execError } : {}),
