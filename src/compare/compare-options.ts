@@ -1,7 +1,7 @@
 // The flags of `allocrun compare`, declared once (parser and help come from this table).
 // Flags come before the program; `--` or the first word that is not a flag starts it.
 import { usageError } from "../core/errors.js";
-import { formatOptionHelp, parseOptionTable, parseSampleInterval, parseTimeoutSeconds, parseWholeNumber, type OptionSpec } from "../cli/option-table.js";
+import { formatOptionHelp, helpOption, parseOptionTable, parseSampleInterval, parseTimeoutSeconds, parseWholeNumber, type OptionSpec } from "../cli/option-table.js";
 
 export interface CompareOptions {
   /** Raw -a values; parsed by parseVariantList. */
@@ -45,11 +45,13 @@ function parseOnTimeout(value: string, flag: string): "continue" | "stop" {
 
 export const COMPARE_OPTION_SPECS: OptionSpec<CompareOptions>[] = [
   {
-    names: ["-a", "--allocators"],
+    names: ["-a", "--allocator"],
     value: "LIST",
     description: "variants to compare, comma-separated: ALLOCATOR[+KEY=VALUE|+PRESET...] (default: every installed one of glibc, jemalloc, tcmalloc, mimalloc)",
     apply: (o, v) => o.variantTexts.push(v),
   },
+  // The old plural spelling keeps working; -a is --allocator in every command.
+  { names: ["--allocators"], value: "LIST", description: "same as --allocator", hidden: true, apply: (o, v) => o.variantTexts.push(v) },
   { names: ["--runs"], value: "N", description: "measured runs per variant (default 5, more when many variants need them to reach significance)", apply: (o, v, f) => (o.runs = parseWholeNumber(v, f, 1)) },
   { names: ["--warmup"], value: "N", description: "warm-up runs per variant, not counted (default 1)", apply: (o, v, f) => (o.warmup = parseWholeNumber(v, f, 0)) },
   { names: ["--baseline"], value: "VARIANT", description: "variant the others are compared with (default glibc)", apply: (o, v) => (o.baseline = v) },
@@ -78,7 +80,7 @@ export const COMPARE_OPTION_SPECS: OptionSpec<CompareOptions>[] = [
   },
   { names: ["--on-timeout"], value: "continue|stop", description: "after a timed-out run: go on with the next run (default) or stop the compare", apply: (o, v, f) => (o.onTimeout = parseOnTimeout(v, f)) },
   { names: ["-q", "--quiet"], description: "no progress bar or notes on stderr", apply: (o) => (o.quiet = true) },
-  { names: ["-h", "--help"], description: "show this help", apply: (o) => (o.help = true) },
+  helpOption(),
 ];
 
 export function defaultCompareOptions(): CompareOptions {
@@ -114,7 +116,7 @@ export function parseCompareArguments(args: readonly string[]): CompareOptions {
 }
 
 export function formatCompareHelp(): string {
-  return `usage: allocrun compare [options] [--] PROGRAM [ARGS...]
+  return `Usage: allocrun compare [options] [--] PROGRAM [ARGS...]
 
 Runs PROGRAM under several allocators (or tunings of one), interleaved, and tells which
 is smaller or faster for this workload, with a confidence interval and a significance

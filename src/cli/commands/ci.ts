@@ -1,14 +1,14 @@
 // `allocrun ci [options] -- PROGRAM [ARGS...]`: the memory-regression gate.
 // Exit status: 0 pass (or inconclusive), 1 regression, 2 usage, input or environment error.
 import { resolve } from "node:path";
-import { ALLOCATOR_NAMES } from "../../core/allocators.js";
 import { ExitCode } from "../../core/exit-codes.js";
 import { painterFor } from "../../core/terminal.js";
 import { DEFAULT_MAX_INCREASE_FRACTION, parseGatePolicy, parseMetricName } from "../../ci/gate-policy.js";
 import { METRICS, METRIC_NAMES, type MetricName } from "../../ci/metrics.js";
 import { runGate, type GateRequest } from "../../ci/run-gate.js";
-import { defaultRunOptions, RUN_OPTION_SPECS, type RunOptions } from "../run-options.js";
-import { formatOptionHelp, parseOptionTable, parseTimeoutSeconds, parseWholeNumber, type OptionSpec } from "../option-table.js";
+import { COMPOSITION_OPTION_SPECS, defaultRunOptions, type RunOptions } from "../run-options.js";
+import { formatOptionHelp, helpOption, parseOptionTable, parseTimeoutSeconds, parseWholeNumber, type OptionSpec } from "../option-table.js";
+import type { CommandSurface } from "../command-table.js";
 
 export const DEFAULT_BASELINE_PATH = ".allocrun/baseline.json";
 const DEFAULT_RUNS = 5;
@@ -34,8 +34,7 @@ interface CiOptions {
 type CiOptionSpec = OptionSpec<CiOptions>;
 
 /** The flags `ci` shares with `run`: what runs the program, not what it records. */
-const SHARED_FLAG_NAMES = new Set(["-a", "--lib", "--preset", "--conf", "-e", "--env-file", ...ALLOCATOR_NAMES.map((name) => `--${name}`)]);
-const SHARED_SPECS: CiOptionSpec[] = RUN_OPTION_SPECS.filter((spec) => spec.names.some((name) => SHARED_FLAG_NAMES.has(name))).map((spec) => ({
+const SHARED_SPECS: CiOptionSpec[] = COMPOSITION_OPTION_SPECS.map((spec) => ({
   ...spec,
   apply: (options, value, flagName) => spec.apply(options.run, value, flagName),
 }));
@@ -67,7 +66,7 @@ const CI_SPECS: CiOptionSpec[] = [
   { names: ["-o", "--out"], value: "DIR", description: "folder for the runs and reports (default ./allocrun-out/<time>-ci-<program>-<allocator>)", apply: (o, v) => (o.outDir = v) },
   { names: ["--json"], description: "print the verdict (or the new baseline) as JSON on stdout; the table goes to stderr", apply: (o) => (o.json = true) },
   { names: ["--junit"], value: "FILE", description: "write the verdict as JUnit XML", apply: (o, v) => (o.junitPath = v) },
-  { names: ["-h", "--help"], description: "show this help", apply: (o) => (o.help = true) },
+  helpOption(),
 ];
 
 const ALL_SPECS = [...CI_SPECS, ...SHARED_SPECS];
@@ -115,6 +114,8 @@ With GITHUB_STEP_SUMMARY set, a Markdown summary is appended to it. The baseline
 and CI examples: examples/ci/README.md.
 `;
 }
+
+export const surface: CommandSurface = { options: ALL_SPECS, help: formatCiHelp };
 
 export default async function ci(args: string[]): Promise<number> {
   const options = parseCiArguments(args);

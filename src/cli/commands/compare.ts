@@ -10,7 +10,8 @@ import { ExitCode, exitCodeForSignal } from "../../core/exit-codes.js";
 import { describeCompareFailure } from "../../compare/exit-status.js";
 import { painterFor } from "../../core/terminal.js";
 import { resolveProgram } from "../../run/resolve-program.js";
-import { parseCompareArguments, formatCompareHelp, type CompareOptions } from "../../compare/compare-options.js";
+import { COMPARE_OPTION_SPECS, parseCompareArguments, formatCompareHelp, type CompareOptions } from "../../compare/compare-options.js";
+import type { CommandSurface } from "../command-table.js";
 import { createProgressDisplay } from "../../compare/progress.js";
 import { renderCsvReport } from "../../compare/render-csv.js";
 import { renderHtmlReport } from "../../compare/render-html.js";
@@ -22,6 +23,8 @@ import { parseVariantList } from "../../compare/variants.js";
 export const COMPARE_RESULT_FILE = "compare.json";
 /** Measured runs per variant unless --runs says otherwise (raised for many variants). */
 const DEFAULT_RUNS = 5;
+
+export const surface: CommandSurface = { options: COMPARE_OPTION_SPECS, help: formatCompareHelp };
 
 export default async function compare(args: string[]): Promise<number> {
   const options = parseCompareArguments(args);

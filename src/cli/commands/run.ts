@@ -3,7 +3,8 @@ import { join, resolve } from "node:path";
 import { AllocrunError, usageError } from "../../core/errors.js";
 import { exitCodeForSignal, ExitCode } from "../../core/exit-codes.js";
 import { painterFor } from "../../core/terminal.js";
-import { parseRunArguments, type RunOptions } from "../run-options.js";
+import { parseRunArguments, RUN_OPTION_SPECS, type RunOptions } from "../run-options.js";
+import type { CommandSurface } from "../command-table.js";
 import { generalHelp } from "./help.js";
 import { resolveProgram } from "../../run/resolve-program.js";
 import { prepareRun, renderProgramVariables, type PreparedRun } from "../../run/prepare-run.js";
@@ -14,6 +15,8 @@ import { listArtifacts } from "../../run/artifacts.js";
 import { writeManifest } from "../../run/manifest.js";
 import { endBySignal } from "../../run/signal-relay.js";
 import { formatEnvironment } from "../../presets/index.js";
+
+export const surface: CommandSurface = { options: RUN_OPTION_SPECS, help: generalHelp };
 
 export default async function run(args: string[]): Promise<number> {
   const options = parseRunArguments(args);
