@@ -80,7 +80,8 @@ function exportPaths(options: CompareOptions): string[] {
 
 function checkInputFile(path: string, shown: string): string {
   try {
-    if (!statSync(path).isFile()) throw inputError(`--input ${shown} is not a file`, "pass a file to feed to the program's standard input");
+    // A FIFO or a device (/dev/null, /dev/zero) is standard input as much as a file is.
+    if (statSync(path).isDirectory()) throw inputError(`--input ${shown} is a folder`, "pass a file, FIFO or device to feed to the program's standard input");
     accessSync(path, constants.R_OK);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === undefined) throw error;

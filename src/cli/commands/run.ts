@@ -12,6 +12,7 @@ import { executeRun, type ExecutedRun } from "../../run/execute-run.js";
 import { formatRunSummary } from "../../run/summary.js";
 import { listArtifacts } from "../../run/artifacts.js";
 import { writeManifest } from "../../run/manifest.js";
+import { endBySignal } from "../../run/signal-relay.js";
 import { formatEnvironment } from "../../presets/index.js";
 
 export default async function run(args: string[]): Promise<number> {
@@ -37,6 +38,7 @@ export default async function run(args: string[]): Promise<number> {
     runDir,
     sampleIntervalMs: options.sampleIntervalMs,
     baseEnv: process.env,
+    recordEnv: options.recordEnv,
   });
   if (executed.launch.execError) throw execFailure(programName, executed.launch.execError);
   const recorded = await recordProfiledObjects(executed);
@@ -47,6 +49,7 @@ export default async function run(args: string[]): Promise<number> {
     writeManifest(runDir, executed.manifest);
   }
   if (!options.quiet) process.stderr.write(formatRunSummary(executed.manifest, runDir, cwd, painterFor(process.stderr)));
+  if (executed.launch.signalNumber !== null) endBySignal(executed.launch.signalNumber);
   return programExitCode(executed);
 }
 
