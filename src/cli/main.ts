@@ -3,6 +3,7 @@
 // is loaded on demand so `allocrun -- prog` starts as fast as possible.
 import { AllocrunError, formatErrorLine, isAllocrunError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
+import { isNoRoomError, writeFailureError } from "../core/write-failure.js";
 
 type Command = (args: string[]) => Promise<number>;
 /** An ES module bundle exports the command as default; a CommonJS one (run, env, help) as exports.default. */
@@ -47,6 +48,11 @@ async function main(argv: string[]): Promise<number> {
     if (isAllocrunError(error)) {
       process.stderr.write(`${formatErrorLine(error)}\n`);
       return exitCodeForError(error, isRunCommand);
+    }
+    // A full disk or read-only folder met where no caller expected it: still the user's to fix.
+    if (isNoRoomError(error) && (error as NodeJS.ErrnoException).path !== undefined) {
+      process.stderr.write(`${formatErrorLine(writeFailureError((error as NodeJS.ErrnoException).path!, undefined, error))}\n`);
+      return isRunCommand ? ExitCode.runSetupFailed : ExitCode.usage;
     }
     process.stderr.write(`allocrun: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.stderr.write("allocrun: this is a bug; please report it with the command you ran\n");
