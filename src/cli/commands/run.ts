@@ -11,6 +11,7 @@ import { createRunFolder } from "../../run/run-folder.js";
 import { executeRun, RunNotSavedError, saveManifest, type ExecutedRun } from "../../run/execute-run.js";
 import { formatRunSummary } from "../../run/summary.js";
 import { listArtifacts } from "../../run/artifacts.js";
+import { endBySignal } from "../../run/signal-relay.js";
 import { formatEnvironment } from "../../presets/index.js";
 
 export default async function run(args: string[]): Promise<number> {
@@ -38,6 +39,7 @@ export default async function run(args: string[]): Promise<number> {
       runDir,
       sampleIntervalMs: options.sampleIntervalMs,
       baseEnv: process.env,
+      recordEnv: options.recordEnv,
     });
   } catch (error) {
     if (error instanceof RunNotSavedError) return reportUnsavedRun(error, programName);
@@ -55,6 +57,7 @@ export default async function run(args: string[]): Promise<number> {
     }
   }
   if (!options.quiet) process.stderr.write(formatRunSummary(executed.manifest, runDir, cwd, painterFor(process.stderr)));
+  if (executed.launch.signalNumber !== null) endBySignal(executed.launch.signalNumber);
   return programExitCode(executed);
 }
 
@@ -63,6 +66,7 @@ function reportUnsavedRun(error: RunNotSavedError, programName: string): number 
   process.stderr.write(`${formatErrorLine(error)}\n`);
   const { launch } = error.executed;
   if (launch.execError) throw execFailure(programName, launch.execError);
+  if (launch.signalNumber !== null) endBySignal(launch.signalNumber);
   return programExitCode(error.executed);
 }
 

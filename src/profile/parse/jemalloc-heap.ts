@@ -3,7 +3,7 @@
 // lines, then the process maps. Every count/bytes pair is un-sampled with the Poisson
 // factor for R = 2^lg_prof_sample, line by line, as jeprof does.
 import { ProfileBuilder } from "../builder.js";
-import { parseMaps } from "../maps.js";
+import { parseMaps, type ParsedMaps } from "../maps.js";
 import type { Profile, Sample, ThreadTotals } from "../model.js";
 import {
   ALLOC_OBJECTS,
@@ -54,6 +54,7 @@ class JemallocHeapParser {
     let awaitingStackCounts = false;
     let inStacks = false;
     let mapsText: string | undefined;
+    let mapsLineNumber = 0;
     let line: string | undefined;
     while ((line = this.lines.next()) !== undefined) {
       if (awaitingStackCounts) {
@@ -70,6 +71,7 @@ class JemallocHeapParser {
         continue;
       }
       if (line.startsWith("MAPPED_LIBRARIES:")) {
+        mapsLineNumber = this.lines.lineNumber;
         mapsText = this.lines.rest();
         break;
       }
@@ -84,7 +86,12 @@ class JemallocHeapParser {
     if (mapsText === undefined) {
       throw this.fail(this.lines.lineNumber + 1, "the file ends before its MAPPED_LIBRARIES: section", undefined);
     }
-    return this.build(mapsText);
+    this.checkNoProfileLinesIn(mapsText, mapsLineNumber);
+    const maps = parseMaps(mapsText);
+    if (maps.mappings.length === 0) {
+      throw this.fail(mapsLineNumber, "MAPPED_LIBRARIES: lists no mapped file (the file was cut short), so no address can be placed in a program or library", undefined);
+    }
+    return this.build(maps);
   }
 
   private parsePeriod(header: string): number {
@@ -93,7 +100,23 @@ class JemallocHeapParser {
     if (end !== header.trimEnd().length || scanned.value < 1) {
       throw this.fail(1, 'expected "heap_v2/<sampling period in bytes>"', header);
     }
-    return scanned.value;
+    // jemalloc writes 2^lg_prof_sample (lg_prof_sample <= 63); anything else is a damaged
+    // header. Number() rounds long digit strings correctly, so 2^63 reads back exactly.
+    const period = Number(header.slice(MAGIC.length, end));
+    if (!Number.isInteger(Math.log2(period)) || period > 2 ** 63) {
+      throw this.fail(1, "the sampling period is not a power of two up to 2^63 (jemalloc writes 2^lg_prof_sample)", header);
+    }
+    return period;
+  }
+
+  /** A stack or thread line after MAPPED_LIBRARIES: means that header line is stray, not the end of the stacks. */
+  private checkNoProfileLinesIn(mapsText: string, mapsLineNumber: number): void {
+    const found = /^(?:@ |\s*t(?:\*|\d+): )/m.exec(mapsText);
+    if (!found) return;
+    const lineNumber = mapsLineNumber + 1 + countNewlines(mapsText, found.index);
+    const lineEnd = mapsText.indexOf("\n", found.index);
+    const line = mapsText.slice(found.index, lineEnd === -1 ? undefined : lineEnd);
+    throw this.fail(lineNumber, `a profile line after the MAPPED_LIBRARIES: of line ${mapsLineNumber}, which is stray or misplaced`, line);
   }
 
   private requireLine(what: string): string {
@@ -169,8 +192,7 @@ class JemallocHeapParser {
     for (let i = 0; i < 4; i++) totals.values[i] = (totals.values[i] as number) + (values[i] as number);
   }
 
-  private build(mapsText: string): Profile {
-    const maps = parseMaps(mapsText);
+  private build(maps: ParsedMaps): Profile {
     const comments =
       maps.ignoredLineCount > 0 ? [`${maps.ignoredLineCount} line(s) of MAPPED_LIBRARIES were not maps lines`] : [];
     const profile = this.builder.build(
@@ -193,6 +215,12 @@ class JemallocHeapParser {
   private fail(lineNumber: number, problem: string, line: string | undefined): Error {
     return malformedLine(this.fileName, lineNumber, problem, line, HINT);
   }
+}
+
+function countNewlines(text: string, end: number): number {
+  let count = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < end; i = text.indexOf("\n", i + 1)) count++;
+  return count;
 }
 
 /** Without prof_accum every "[n: s]" pair is zero: keep only the in-use sample types. */
