@@ -7,6 +7,7 @@ import { commandOf, findCommand } from "./command-table.js";
 import { printUsage } from "./commands/help.js";
 import { mistypedCommandError } from "./mistyped-command.js";
 import { printVersion } from "./version.js";
+import { isNoRoomError, writeFailureError } from "../core/write-failure.js";
 
 /** `run` reports its own failures as 125/126/127; every other command uses 2. */
 function exitCodeForError(error: AllocrunError, isRunCommand: boolean): number {
@@ -32,6 +33,11 @@ async function main(argv: string[]): Promise<number> {
     if (isAllocrunError(error)) {
       process.stderr.write(`${formatErrorLine(error)}\n`);
       return exitCodeForError(error, isRunCommand);
+    }
+    // A full disk or read-only folder met where no caller expected it: still the user's to fix.
+    if (isNoRoomError(error) && (error as NodeJS.ErrnoException).path !== undefined) {
+      process.stderr.write(`${formatErrorLine(writeFailureError((error as NodeJS.ErrnoException).path!, undefined, error))}\n`);
+      return isRunCommand ? ExitCode.runSetupFailed : ExitCode.usage;
     }
     process.stderr.write(`allocrun: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.stderr.write("allocrun: this is a bug; please report it with the command you ran\n");
