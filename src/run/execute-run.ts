@@ -30,6 +30,9 @@ export interface ExecuteRequest {
   /** Record the values of every variable allocrun set (`--record-env`); by default only
    * allocator, profiler and locale values are recorded, other names with "<set>". */
   recordEnv?: boolean;
+  /** See LaunchRequest: the program gets a process group of its own, killed on timeout or stop. */
+  timeoutMs?: number;
+  stop?: AbortSignal;
 }
 
 /** The program's stderr of a run with allocator statistics, kept in the run folder. */
@@ -76,6 +79,8 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
     sampleIntervalMs: request.sampleIntervalMs,
     stdio,
     stdinFile: request.stdinFile,
+    ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
+    ...(request.stop === undefined ? {} : { stop: request.stop }),
     timelinePath: `${runDir}/timeline.csv`,
     onStart: (pid) => {
       observation = watchPreloadTakesEffect(pid, preloaded, [findLauncher() ?? "", process.execPath]);
@@ -83,6 +88,7 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
   });
   const seen = observation ? await observation.result : undefined;
   const warnings = [...prepared.warnings];
+  if (launch.timedOut) warnings.push(`the program ran past its timeout of ${(request.timeoutMs ?? 0) / 1000}s: allocrun killed its process group`);
   let allocatorStats: AllocatorStatsFound | null = null;
   if (wantsStats && launch.stderr !== undefined) {
     writeFileSync(join(runDir, STATS_LOG), launch.stderr);

@@ -20,6 +20,7 @@ export type ArtifactKind =
   | "analysis"
   | "flamegraph"
   | "heap-check"
+  | "objects"
   | "other";
 
 export interface Artifact {
