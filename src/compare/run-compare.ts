@@ -337,7 +337,8 @@ function recordRun(executed: ExecutedRun, iteration: number, folder: string, tim
 /** Per-variant notes worth a user's attention, each said once. */
 function collectRunNotes(entry: PreparedVariant, executed: ExecutedRun): void {
   const allocator = executed.manifest.allocator;
-  if (!allocator.verified && allocator.verifiedBy === "maps" && allocator.reason) entry.notes.add(allocator.reason);
+  // Said once per variant: the pid in "busybox (pid 4242) is static" differs from run to run.
+  if (!allocator.verified && allocator.verifiedBy === "maps" && allocator.reason) entry.notes.add(allocator.reason.replace(/ \(pid \d+\)/g, ""));
   if (executed.manifest.peakRssMethod !== "wait4-rusage") entry.notes.add("peak RSS was sampled, not taken from wait4: short peaks may be missed (build the native launcher)");
 }
 
