@@ -5,6 +5,7 @@ import type { AllocatorName, LibraryName } from "../core/allocators.js";
 import { usageError } from "../core/errors.js";
 import { loadPresetCatalog, composeEnvPlan, renderEnvironment, type CompositionStep, type EnvPlan } from "../presets/index.js";
 import { rjemEnvironmentFor } from "../presets/rjem-conf.js";
+import { checkCallerProfPrefix } from "../presets/replaced-prof-prefix.js";
 import { locateLibrary } from "../detect/index.js";
 import { checkTarget, type TargetReport } from "./preflight.js";
 
@@ -62,9 +63,11 @@ export function prepareRun(request: PrepareRequest): PreparedRun {
     libraryPaths,
     allocatorLibrary,
     target,
-    warnings: [...plan.warnings, ...(target?.warnings ?? [])],
+    warnings: [...plan.warnings, ...optional(checkCallerProfPrefix(request.allocator, plan.conf, request.env)), ...(target?.warnings ?? [])],
   };
 }
+
+const optional = (warning: string | undefined): string[] => (warning === undefined ? [] : [warning]);
 
 function isAllocatorLibrary(name: LibraryName, allocator: AllocatorName): boolean {
   return name === allocator;
