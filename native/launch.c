@@ -44,6 +44,12 @@
  *  copy then arrives before the sender's own copy reaches us); the program gets it twice.
  * The program starts with default dispositions for every signal and an empty mask.
  * A text file without "#!" (ENOEXEC) is run by /bin/sh, as execvp does.
+ *
+ * ALLOCRUN_LAUNCH_OWN_GROUP=1 (not passed on to the program): the program leads a process
+ * group of its own, so that allocrun can stop it and everything it started with one kill
+ * of the group (compare's --timeout, Ctrl-C). The terminal's signals then do not reach the
+ * program, so the launcher ignores group-wide copies and passes every signal from its
+ * parent to the program's whole group.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -65,6 +71,9 @@
 #define STATUS_FD 3
 #define ECHO_WINDOW_NS (2LL * 1000 * 1000 * 1000)
 #define TARGET_PRELOAD_VAR "ALLOCRUN_TARGET_LD_PRELOAD"
+#define OWN_GROUP_VAR "ALLOCRUN_LAUNCH_OWN_GROUP"
+
+static int own_group;
 
 
 extern char **environ;
@@ -115,6 +124,7 @@ static char **build_program_environment(void) {
   for (size_t i = 0; i < count; i++) {
     const char *entry = environ[i];
     if (strncmp(entry, TARGET_PRELOAD_VAR "=", sizeof TARGET_PRELOAD_VAR) == 0) continue;
+    if (strncmp(entry, OWN_GROUP_VAR "=", sizeof OWN_GROUP_VAR) == 0) continue;
     if (target_preload && strncmp(entry, "LD_PRELOAD=", 11) == 0) continue;
     env[used++] = (char *)entry;
   }
@@ -172,6 +182,7 @@ static void exec_program(const char *file, char **argv, char **env, int status_f
   sigset_t empty;
   sigemptyset(&empty);
   sigprocmask(SIG_SETMASK, &empty, NULL);
+  if (own_group) setpgid(0, 0);
   execve(file, argv, env);
   int error = errno;
   if (error == ENOEXEC) exec_with_shell(file, argv, env);
@@ -185,6 +196,14 @@ static int is_from_parent(const siginfo_t *info) {
 }
 
 static void decide_forwarding(pid_t child, int signo, const siginfo_t *info) {
+  if (own_group) {
+    if (!is_from_parent(info)) {
+      report("not-forwarded %d group\n", signo);
+    } else if (kill(-child, signo) == 0) {
+      report("forwarded %d\n", signo);
+    }
+    return;
+  }
   long long now = monotonic_ns();
   if (!is_from_parent(info)) {
     if (now > echo_deadline_ns[signo]) pending_echoes[signo] = 0;
@@ -250,6 +269,8 @@ int main(int argc, char **argv) {
   sigaddset(&waited, SIGCHLD);
   if (sigprocmask(SIG_BLOCK, &waited, NULL) < 0) fail("sigprocmask");
 
+  const char *own_group_value = getenv(OWN_GROUP_VAR);
+  own_group = own_group_value != NULL && strcmp(own_group_value, "1") == 0;
   char **program_env = build_program_environment();
   census_init(getenv(TARGET_PRELOAD_VAR));
   /* Orphans of the program (a daemon's double fork, `cmd &` of a shell that exits) become
@@ -263,6 +284,8 @@ int main(int argc, char **argv) {
   pid_t child = fork();
   if (child < 0) fail("fork");
   if (child == 0) exec_program(argv[1], argv + 2, program_env, exec_status[1]);
+  /* Both sides set the group, so it exists whichever runs first. */
+  if (own_group) setpgid(child, child);
   close(exec_status[1]);
   int exec_errno = 0;
   ssize_t got;

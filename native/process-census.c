@@ -2,11 +2,12 @@
  * forks, what those exec), its executable, whether the preloaded libraries are mapped in
  * it, and its resident high-water mark (VmHWM) as last seen.
  *
- * Why here and not in node: a walk costs a few microseconds in C (one read per process
- * plus one per thread's children list), so the launcher can afford to look every
- * millisecond while processes appear; node's 20 ms sampler misses a child that does its
- * work in 5 ms. A process that lives less than a walk interval can still be missed: the
- * caller compares the peaks seen with ru_maxrss to tell when that hid the largest one.
+ * Why here and not in node: a walk is a few reads per process in C, so the launcher can
+ * afford to look every 2 ms whenever the system created a process; node's 20 ms sampler
+ * misses a child that does its work in 5 ms. A process that lives less than a tick can
+ * still be missed: the caller compares the peaks seen with ru_maxrss to tell when that hid
+ * the largest one. Not ptrace: it would disable set-ID execution and keep gdb (the live
+ * commands) from attaching.
  *
  * A process is one entry per (pid, executable): a fork that then execs yields two.
  * The launcher's own pre-exec copy of itself is not a process of the program.
@@ -31,11 +32,14 @@
 #define MAX_MAPS_CHECKS 64
 #define MAX_WALK_QUEUE 4096
 /* Ticks: every 2 ms a look at the system's last created pid (one small read);
- * a walk when it changed, else every WALK_EVERY_TICKS ticks to refresh the peaks and to
+ * a walk when it changed or in the HOT_TICKS ticks after a walk found something new, else
+ * every WALK_EVERY_TICKS ticks to refresh the peaks and to
  * catch an exec in place (which creates no pid). A walk never takes more than
  * 1/DUTY_DIVISOR of the time: many threads or children make it dearer. */
 #define TICK_NS (2LL * 1000 * 1000)
 #define WALK_EVERY_TICKS 16
+/* After a walk that found a new process (or exec), walk on this many ticks. */
+#define HOT_TICKS 8
 #define DUTY_DIVISOR 200
 
 enum preload_state { PRELOAD_UNKNOWN = -1, PRELOAD_MISSING = 0, PRELOAD_MAPPED = 1 };
@@ -293,16 +297,20 @@ long long census_tick(void) {
   static int ticks_since_walk = WALK_EVERY_TICKS;
   static long long walk_cpu_ns;
   static long long last_walk_ns;
+  static int hot_ticks;
   long last_pid = last_created_pid();
   int pid_changed = last_pid != seen_last_pid || last_pid < 0;
   seen_last_pid = last_pid;
   ticks_since_walk++;
   long long now = monotonic_now_ns();
   int affordable = now - last_walk_ns >= walk_cpu_ns * DUTY_DIVISOR;
-  if ((pid_changed || ticks_since_walk >= WALK_EVERY_TICKS) && affordable) {
+  if ((pid_changed || hot_ticks > 0 || ticks_since_walk >= WALK_EVERY_TICKS) && affordable) {
     long long began = cpu_now_ns();
-    census_walk();
-    walk_cpu_ns = cpu_now_ns() - began;
+    int found_new = census_walk();
+    /* A walk that met a new process also read its maps once: not the recurring cost. */
+    if (!found_new) walk_cpu_ns = cpu_now_ns() - began;
+    /* A new process is often a fork about to exec, which creates no pid: keep looking. */
+    hot_ticks = found_new ? HOT_TICKS : hot_ticks - 1;
     last_walk_ns = monotonic_now_ns();
     ticks_since_walk = 0;
   } else if (pid_changed) {

@@ -70,6 +70,7 @@ function measure(gate: Gate, exactRun: boolean, noisyMetrics: MetricName[]): Pro
     noisyMetrics,
     runs: request.runs,
     warmupRuns: request.warmupRuns,
+    timeoutSeconds: request.timeoutSeconds,
     onProgress: gate.say,
   });
 }

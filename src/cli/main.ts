@@ -3,29 +3,10 @@
 // is loaded on demand so `allocrun -- prog` starts as fast as possible.
 import { AllocrunError, formatErrorLine, isAllocrunError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
-
-type Command = (args: string[]) => Promise<number>;
-/** An ES module bundle exports the command as default; a CommonJS one (run, env, help) as exports.default. */
-type CommandModule = { default: Command | { default: Command } };
-
-function commandOf(module: CommandModule): Command {
-  return typeof module.default === "function" ? module.default : module.default.default;
-}
-
-const SUBCOMMANDS: Record<string, () => Promise<CommandModule>> = {
-  run: () => import("./commands/run.js"),
-  env: () => import("./commands/env.js"),
-  presets: () => import("./commands/presets.js"),
-  analyze: () => import("./commands/analyze.js"),
-  compare: () => import("./commands/compare.js"),
-  ci: () => import("./commands/ci.js"),
-  doctor: () => import("./commands/doctor.js"),
-  dump: () => import("./commands/dump.js"),
-  prof: () => import("./commands/prof.js"),
-  stats: () => import("./commands/stats.js"),
-  watch: () => import("./commands/watch.js"),
-  help: () => import("./commands/help.js"),
-};
+import { commandOf, findCommand } from "./command-table.js";
+import { printUsage } from "./commands/help.js";
+import { mistypedCommandError } from "./mistyped-command.js";
+import { printVersion } from "./version.js";
 
 /** `run` reports its own failures as 125/126/127; every other command uses 2. */
 function exitCodeForError(error: AllocrunError, isRunCommand: boolean): number {
@@ -37,11 +18,15 @@ function exitCodeForError(error: AllocrunError, isRunCommand: boolean): number {
 
 async function main(argv: string[]): Promise<number> {
   const first = argv[0];
-  const loader = first !== undefined ? SUBCOMMANDS[first] : undefined;
-  const isRunCommand = loader === undefined || first === "run";
-  const args = loader === undefined ? argv : argv.slice(1);
+  if (first === "--version" || first === "-V") return printVersion();
+  const entry = findCommand(first);
+  const isRunCommand = entry === undefined || entry.name === "run";
+  if (argv.length === 0) return printUsage();
+  const args = entry === undefined ? argv : argv.slice(1);
   try {
-    const command = commandOf(await (loader ?? SUBCOMMANDS.run!)());
+    const mistyped = entry === undefined ? mistypedCommandError(first) : undefined;
+    if (mistyped) throw mistyped;
+    const command = commandOf(await (entry ?? findCommand("run")!).load());
     return await command(args);
   } catch (error) {
     if (isAllocrunError(error)) {

@@ -77,6 +77,7 @@ function newManifest(source: DumpSource): RunManifest {
     allocator: source.allocator,
     presets: [],
     env: {},
+    conditions: null,
     startedAt: new Date().toISOString(),
     wallSeconds: 0,
     userSeconds: 0,

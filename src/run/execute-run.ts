@@ -13,6 +13,8 @@ import { watchPreloadTakesEffect, type PreloadObservation } from "./verify-prelo
 import { describeExitQuirks } from "./exit-quirks.js";
 import { gatherProcessEvidence, type ProcessEvidence } from "./process-evidence.js";
 import { readAllocatorVersion } from "./allocator-version.js";
+import { describeRunConditions } from "./run-conditions.js";
+import { redactVariables } from "../presets/index.js";
 import { TOOL_VERSION } from "../core/version.js";
 
 export interface ExecuteRequest {
@@ -25,6 +27,12 @@ export interface ExecuteRequest {
   baseEnv: NodeJS.ProcessEnv;
   stdio?: LaunchRequest["stdio"];
   stdinFile?: string;
+  /** Record the values of every variable allocrun set (`--record-env`); by default only
+   * allocator, profiler and locale values are recorded, other names with "<set>". */
+  recordEnv?: boolean;
+  /** See LaunchRequest: the program gets a process group of its own, killed on timeout or stop. */
+  timeoutMs?: number;
+  stop?: AbortSignal;
 }
 
 /** The program's stderr of a run with allocator statistics, kept in the run folder. */
@@ -62,14 +70,17 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
   // Statistics go to the program's stderr: copy it aside (still shown live) to read them.
   const wantsStats = prepared.plan.artifactHints.some((hint) => hint.kind === "stats");
   const stdio = request.stdio ?? (wantsStats ? { stdin: "inherit" as const, stdout: "inherit" as const, stderr: "tee" as const } : "inherit");
+  const programEnv = buildProgramEnvironment(request.baseEnv, vars);
   const launch = await launchProgram({
     file: request.program,
     argv: request.argv,
-    env: buildProgramEnvironment(request.baseEnv, vars),
+    env: programEnv,
     cwd: request.cwd,
     sampleIntervalMs: request.sampleIntervalMs,
     stdio,
     stdinFile: request.stdinFile,
+    ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
+    ...(request.stop === undefined ? {} : { stop: request.stop }),
     timelinePath: `${runDir}/timeline.csv`,
     onStart: (pid) => {
       observation = watchPreloadTakesEffect(pid, preloaded, [findLauncher() ?? "", process.execPath]);
@@ -77,6 +88,7 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
   });
   const seen = observation ? await observation.result : undefined;
   const warnings = [...prepared.warnings];
+  if (launch.timedOut) warnings.push(`the program ran past its timeout of ${(request.timeoutMs ?? 0) / 1000}s: allocrun killed its process group`);
   let allocatorStats: AllocatorStatsFound | null = null;
   if (wantsStats && launch.stderr !== undefined) {
     writeFileSync(join(runDir, STATS_LOG), launch.stderr);
@@ -118,7 +130,15 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
     cwd: request.cwd,
     allocator,
     presets: prepared.plan.presetsApplied,
-    env: vars,
+    env: redactVariables(vars, request.recordEnv ?? false),
+    conditions: describeRunConditions({
+      program: request.program,
+      programEnv,
+      allocrunVariables: vars,
+      processes: launch.processes,
+      programPid: launch.pid,
+      scriptInterpreter: prepared.target?.elf === undefined ? prepared.target?.executedElf?.fileName : undefined,
+    }),
     startedAt: launch.startedAt,
     wallSeconds: launch.wallSeconds,
     userSeconds: launch.userSeconds,

@@ -29,6 +29,7 @@ import {
 } from "./sampler.js";
 import { holdSignals, type SignalHold } from "./signal-relay.js";
 import type { RecordedTimeline } from "./timeline-recorder.js";
+import { guardProcessGroup, signalProcessGroup, type GroupStop } from "./group-stop.js";
 
 export type { MemorySample } from "./sampler.js";
 export type { ObservedProcess } from "./launcher-status.js";
@@ -93,7 +94,16 @@ export interface LaunchRequest {
   timelinePath?: string;
   /** The launcher binary; undefined: findLauncher(); null: spawn from node (sampled VmHWM). */
   launcherPath?: string | null;
+  /** Stop the program (its whole process group) after this long; implies a group of its own. */
+  timeoutMs?: number;
+  /** Aborting stops the program's whole process group at once; implies a group of its own. */
+  stop?: AbortSignal;
 }
+
+/** How long a stopped program gets between SIGTERM (or the relayed Ctrl-C) and SIGKILL. */
+const STOP_GRACE_MS = 500;
+/** The launcher's switch for a program-owned process group (see native/launch.c). */
+const OWN_GROUP_VARIABLE = "ALLOCRUN_LAUNCH_OWN_GROUP";
 
 export type PeakRssMethod = "wait4-rusage" | "sampled-vmhwm";
 
@@ -125,6 +135,8 @@ export interface LaunchResult {
   execError?: { code: string; message: string };
   /** Signals allocrun passed on to the program (not those it got directly, e.g. Ctrl-C). */
   forwardedSignals: string[];
+  /** The program ran past LaunchRequest.timeoutMs and its process group was killed. */
+  timedOut: boolean;
   /** Sampler cost, for overhead measurements. */
   samplerCost: SamplerCost;
   /** Every process the launcher saw run (the program, its forks and what they exec'd);
@@ -182,6 +194,8 @@ interface RunRecord {
   forwardedSignals: string[];
   processes?: ObservedProcess[];
   processesNotRecorded?: number;
+  /** Set when the program gets a process group of its own (timeout or stop asked for). */
+  groupStop: GroupStop | undefined;
   /** Thrown by onStart: reported once the program is done, not in the middle of it. */
   callbackError?: unknown;
   stdout: Buffer[] | undefined;
@@ -195,6 +209,7 @@ function beginRecord(request: LaunchRequest, child: ChildProcess): RunRecord {
     originMs: performance.now(),
     pid: 0,
     forwardedSignals: [],
+    groupStop: guardProcessGroup({ timeoutMs: request.timeoutMs, stop: request.stop, graceMs: STOP_GRACE_MS }),
     stdout: child.stdout ? [] : undefined,
     stderr: child.stderr ? [] : undefined,
   };
@@ -221,6 +236,7 @@ function startSampling(record: RunRecord, pid: number, readCpuTimes: boolean): v
     ...(timelinePath === undefined ? {} : { timelinePath }),
   });
   record.sampler.start();
+  record.groupStop?.watch(pid);
   try {
     record.request.onStart?.(pid);
   } catch (error) {
@@ -229,6 +245,7 @@ function startSampling(record: RunRecord, pid: number, readCpuTimes: boolean): v
 }
 
 function stopSampling(record: RunRecord): SamplerSummary | undefined {
+  record.groupStop?.programEnded();
   if (record.sampler && !record.summary) record.summary = record.sampler.stop();
   return record.summary;
 }
@@ -261,6 +278,7 @@ function assembleResult(record: RunRecord, outcome: Outcome): LaunchResult {
     forwardedSignals: record.forwardedSignals,
     ...(record.processes ? { processes: record.processes } : {}),
     ...(record.processesNotRecorded ? { processesNotRecorded: record.processesNotRecorded } : {}),
+    timedOut: record.groupStop?.timedOut ?? false,
     samplerCost: summary?.cost ?? NO_SAMPLER_COST,
     ...(record.stdout ? { stdout: Buffer.concat(record.stdout) } : {}),
     ...(record.stderr ? { stderr: Buffer.concat(record.stderr) } : {}),
@@ -300,9 +318,16 @@ function sampledOutcome(record: RunRecord, exitCode: number | null, signalNumber
   };
 }
 
-function launcherEnvironment(env: Record<string, string>): Record<string, string> {
+/** A timeout or a stop signal needs the program's whole tree reachable by one kill. */
+function wantsOwnGroup(request: LaunchRequest): boolean {
+  return request.timeoutMs !== undefined || request.stop !== undefined;
+}
+
+function launcherEnvironment(env: Record<string, string>, ownGroup: boolean): Record<string, string> {
   const { LD_PRELOAD: preload, ...rest } = env;
-  return preload === undefined ? rest : { ...rest, [TARGET_PRELOAD_VARIABLE]: preload };
+  const launcherEnv: Record<string, string> = preload === undefined ? rest : { ...rest, [TARGET_PRELOAD_VARIABLE]: preload };
+  if (ownGroup) launcherEnv[OWN_GROUP_VARIABLE] = "1";
+  return launcherEnv;
 }
 
 function runThroughLauncher(request: LaunchRequest, launcher: string, stdio: StdioOptions, signals: SignalHold): Promise<LaunchResult> {
@@ -310,7 +335,7 @@ function runThroughLauncher(request: LaunchRequest, launcher: string, stdio: Std
     const child = spawn(launcher, [request.file, ...request.argv], {
       argv0: "allocrun-launch",
       cwd: request.cwd,
-      env: launcherEnvironment(request.env),
+      env: launcherEnvironment(request.env, wantsOwnGroup(request)),
       stdio: [...(stdio as unknown[]), "pipe"] as StdioOptions,
     });
     // The launcher decides whether a signal node got should reach the program (it can
@@ -397,12 +422,19 @@ function runDirectly(request: LaunchRequest, stdio: StdioOptions, signals: Signa
       cwd: request.cwd,
       env: request.env,
       stdio,
+      // A session of its own: the program leads its own process group (see wantsOwnGroup).
+      detached: wantsOwnGroup(request),
     });
     const record = beginRecord(request, child);
     // Without the launcher node cannot tell a terminal's signal (which the program, in
     // our process group, got too) from a targeted kill: with a terminal, assume the former.
+    // A program in a group of its own got nothing from the terminal: its group gets every signal.
     const hasTerminal = isatty(0) || isatty(2);
     signals.deliverTo((signal) => {
+      if (wantsOwnGroup(request)) {
+        if (child.pid !== undefined && signalProcessGroup(child.pid, signal)) record.forwardedSignals.push(signal);
+        return;
+      }
       if (hasTerminal && TERMINAL_SIGNALS.has(signal)) return;
       if (child.kill(signal)) record.forwardedSignals.push(signal);
     });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { writeJsonAtomic } from "../core/atomic-write.js";
 import type { AllocatorStatsFound } from "../stats/index.js";
 import type { ProcessRecord } from "./process-evidence.js";
+import type { RunConditions } from "./run-conditions.js";
 
 export const MANIFEST_SCHEMA_VERSION = 1;
 export const MANIFEST_FILE = "manifest.json";
@@ -19,6 +20,7 @@ export type ArtifactKind =
   | "analysis"
   | "flamegraph"
   | "heap-check"
+  | "objects"
   | "other";
 
 export interface Artifact {
@@ -58,8 +60,11 @@ export interface RunManifest {
   cwd: string;
   allocator: AllocatorRecord;
   presets: string[];
-  /** Only the variables allocrun set. */
+  /** Only the variables allocrun set (presets, flags, -e, --env-file); values of variables
+   * other than allocator, profiler and locale ones are "<set>" unless --record-env. */
   env: Record<string, string>;
+  /** What changes memory use that allocrun did not set; null where not measured (live dumps). */
+  conditions: RunConditions | null;
   startedAt: string;
   wallSeconds: number;
   userSeconds: number;

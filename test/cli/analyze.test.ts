@@ -104,12 +104,12 @@ describe("allocrun analyze", () => {
 describe("allocrun analyze errors: exit 2, one line, a hint", () => {
   const cases: [string, string[], RegExp][] = [
     ["a missing profile", ["/nonexistent/prof.heap"], /\/nonexistent\/prof\.heap does not exist — pass a run folder/],
-    ["a misspelt flag", [JEMALLOC_HEAP, "--fromat", "json"], /Unknown option '--fromat' — did you mean --format\?/],
+    ["a misspelt flag", [JEMALLOC_HEAP, "--fromat", "json"], /unknown option --fromat — did you mean --format\? \(see allocrun analyze --help\)/],
     ["an unknown format", [JEMALLOC_HEAP, "--format", "jsno"], /unknown --format "jsno" — did you mean json\?/],
     ["--alloc without prof_accum", [JEMALLOC_HEAP, "--alloc"], /no allocated \(cumulative\) data — jemalloc records it only with MALLOC_CONF=prof_accum:true/],
     ["--growth with a single dump", [JEMALLOC_HEAP, "--growth"], /--growth needs a series of at least 2 dumps/],
     ["a file that is not a profile", [LEAK], /is not a heap or CPU profile allocrun knows/],
-    ["a bad --top", [JEMALLOC_HEAP, "--top", "0"], /--top needs a positive whole number/],
+    ["a bad --top", [JEMALLOC_HEAP, "--top", "0"], /--top needs a whole number of at least 1, got "0"/],
   ];
   for (const [what, args, message] of cases) {
     it(`reports ${what}`, async () => {

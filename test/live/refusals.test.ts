@@ -47,7 +47,7 @@ describe("allocrun dump refuses clearly", () => {
     expect((await runLiveCommand("dump", ["longrun"])).stderr).toBe('allocrun: "longrun" is not a process id — allocrun dump PID, a positive number (pgrep -a NAME lists them)');
     expect((await runLiveCommand("dump", [])).stderr).toBe("allocrun: dump needs the process id of a running program — allocrun dump PID (find it with pgrep -a NAME)");
     expect((await runLiveCommand("prof", ["1", "maybe"])).stderr).toBe('allocrun: prof takes on or off, not "maybe" — allocrun prof 1 on');
-    expect((await runLiveCommand("dump", ["1", "--alocator", "rjem"])).stderr).toMatch(/^allocrun: dump: Unknown option '--alocator' — did you mean --allocator\?/);
+    expect((await runLiveCommand("dump", ["1", "--alocator", "rjem"])).stderr).toMatch(/^allocrun: unknown option --alocator — did you mean --allocator\? \(see allocrun dump --help\)/);
   });
 
   it.skipIf(!hasStrace)("names the tracer of a process that is already being traced, and leaves it running", async () => {

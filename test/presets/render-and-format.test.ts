@@ -108,6 +108,17 @@ describe("formatEnvironment", () => {
     expect(catchError(() => formatEnvironment({ MIXED: NASTY_VALUES.MIXED as string }, "dotenv"))).toMatchObject({ kind: "usage", hint: "use --format shell or --format json" });
   });
 
+  it("writes a systemd unit's Environment= lines: C escapes in the quotes, % doubled", () => {
+    expect(formatEnvironment({ MALLOC_CONF: "prof:true,prof_prefix:/srv/out/jeprof", ODD: 'say "hi" \\ 100%\n' }, "systemd")).toBe(
+      'Environment="MALLOC_CONF=prof:true,prof_prefix:/srv/out/jeprof"\nEnvironment="ODD=say \\"hi\\" \\\\ 100%%\\n"\n',
+    );
+  });
+
+  it("writes a Dockerfile's ENV lines with $ escaped, and refuses a value spanning lines", () => {
+    expect(formatEnvironment({ LD_PRELOAD: "/usr/lib/libjemalloc.so.2", ODD: 'a"$HOME\\' }, "docker")).toBe('ENV LD_PRELOAD="/usr/lib/libjemalloc.so.2"\nENV ODD="a\\"\\$HOME\\\\"\n');
+    expect(catchError(() => formatEnvironment({ NEWLINES: "a\nb" }, "docker"))).toMatchObject({ kind: "usage", hint: "use --format dotenv with docker run --env-file" });
+  });
+
   it("writes JSON", () => {
     expect(JSON.parse(formatEnvironment(NASTY_VALUES, "json"))).toEqual(NASTY_VALUES);
   });

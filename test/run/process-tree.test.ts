@@ -63,7 +63,8 @@ describe("the allocator is verified in every process of the run", () => {
 
   it("is not verified when the work ran in a static Go child", async () => {
     const goProgram = buildGoProgram("hello", { cgo: false });
-    const { manifest } = await runScript("jemalloc", `${goProgram}; true`);
+    // It stays 100 ms: the census must see it, not race its start-up.
+    const { manifest } = await runScript("jemalloc", `${goProgram} 100; true`);
     const child = processRunning(manifest, goProgram);
     expect(child).toMatchObject({ allocatorSeen: null, reason: "go" });
     expect(manifest.allocator.verified).toBe(false);

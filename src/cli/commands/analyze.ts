@@ -3,7 +3,6 @@
 // Data goes to stdout (or -o FILE); messages and progress go to stderr.
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { analyzeGrowth, analyzeProfile } from "../../analysis/analysis.js";
 import { loadPreparedProfiles } from "../../analysis/load-profile.js";
 import { findRunFolderProfiles } from "../../analysis/run-folder-profiles.js";
@@ -13,39 +12,20 @@ import { inputError, usageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-codes.js";
 import { fetchProfileUrls } from "../../live/profile-urls.js";
 import { findClosestNames } from "../../presets/closest-names.js";
+import { formatOptionHelp, helpOption, parseOptionTable, parseWholeNumber, type OptionSpec } from "../option-table.js";
+import type { CommandSurface } from "../command-table.js";
 import { renderWithGraphviz, type GraphvizFormat } from "../../report/graphviz.js";
 import { isBinaryFormat, OUTPUT_FORMATS, renderAnalysis, renderGrowth, type OutputFormat } from "../../report/render.js";
 import { defaultCacheDirectory } from "../../symbolize/cache-directory.js";
 import type { LineToolChoice, SymbolizeOptions } from "../../symbolize/symbolize-profile.js";
-
-export const ANALYZE_HELP = `Usage: allocrun analyze RUN-DIR|PROFILE [PROFILE...] [options]
-
-Symbolizes heap profiles (jemalloc heap_v2, gperftools) and CPU profiles (gperftools)
-natively and reports where memory or time went.
-
-  RUN-DIR               a folder written by \`allocrun run\`: its last profile is analysed
-  --base OLD            show NEW − OLD per function (what grew, what shrank)
-  --growth              rank allocation sites by steady growth across a series of dumps
-                        (the run folder's dumps, or the PROFILEs given, oldest first)
-  --format FORMAT       text (default), json, collapsed, svg (flame graph), pprof, dot,
-                        markdown, csv
-  -o, --output FILE     write there instead of stdout; the format follows the extension
-                        when --format is not given (.svg .json .pb.gz .dot .folded .md .csv);
-                        --format dot with -o x.svg/x.pdf renders with Graphviz
-  --top N               rows per table (default 10)
-  --inuse | --alloc     live memory (default) or everything allocated (jemalloc: prof_accum)
-  --objects             count objects (CPU: samples) instead of bytes (CPU: time)
-  --binary PATH         the program's binary, when it moved or the profile came from elsewhere
-  --symbolizer TOOL     auto (default), addr2line, llvm-symbolizer, none (symbol tables only)
-  --no-cache            do not read or write the symbol cache ($XDG_CACHE_HOME/allocrun)
-  -h, --help            this help
-`;
 
 interface AnalyzeOptions {
   targets: string[];
   base: string | undefined;
   growth: boolean;
   format: OutputFormat;
+  /** --format as given; resolved into `format` with -o's extension after parsing. */
+  formatText: string | undefined;
   output: string | undefined;
   top: number;
   inuse: boolean;
@@ -57,6 +37,51 @@ interface AnalyzeOptions {
   help: boolean;
 }
 
+const SYMBOLIZERS: readonly LineToolChoice[] = ["auto", "addr2line", "llvm-symbolizer", "none"];
+
+export const ANALYZE_OPTION_SPECS: OptionSpec<AnalyzeOptions>[] = [
+  { names: ["--base"], value: "OLD", description: "show NEW − OLD per function (what grew, what shrank); a profile or a run folder", apply: (o, v) => (o.base = v) },
+  {
+    names: ["--growth"],
+    description: "rank allocation sites by steady growth across a series of dumps\n(the run folder's dumps, or the PROFILEs given, oldest first)",
+    apply: (o) => (o.growth = true),
+  },
+  { names: ["--format"], value: "FORMAT", description: "text (default), json, collapsed, svg (flame graph), pprof, dot,\nmarkdown, csv", apply: (o, v) => (o.formatText = v) },
+  {
+    names: ["-o", "--output"],
+    value: "FILE",
+    description:
+      "write there instead of stdout; the format follows the extension\nwhen --format is not given (.svg .json .pb.gz .dot .folded .md .csv);\n--format dot with -o x.svg/x.pdf renders with Graphviz",
+    apply: (o, v) => (o.output = v),
+  },
+  { names: ["--top"], value: "N", description: "rows per table (default 10)", apply: (o, v, f) => (o.top = parseWholeNumber(v, f, 1)) },
+  { names: ["--inuse"], description: "live memory (the default)", apply: (o) => (o.inuse = true) },
+  { names: ["--alloc"], description: "everything allocated (jemalloc: prof_accum)", apply: (o) => (o.alloc = true) },
+  { names: ["--objects"], description: "count objects (CPU: samples) instead of bytes (CPU: time)", apply: (o) => (o.objects = true) },
+  { names: ["--binary"], value: "PATH", description: "the program's binary, when it moved or the profile came from elsewhere", apply: (o, v) => (o.binary = v) },
+  {
+    names: ["--symbolizer"],
+    value: "TOOL",
+    description: "auto (default), addr2line, llvm-symbolizer, none (symbol tables only)",
+    apply: (o, v) => {
+      if (!(SYMBOLIZERS as readonly string[]).includes(v)) throw usageError(`unknown --symbolizer "${v}"`, "choose auto, addr2line, llvm-symbolizer or none");
+      o.symbolizer = v as LineToolChoice;
+    },
+  },
+  { names: ["--no-cache"], description: "do not read or write the symbol cache ($XDG_CACHE_HOME/allocrun)", apply: (o) => (o.cache = false) },
+  helpOption(),
+];
+
+export const formatAnalyzeHelp = (): string => `Usage: allocrun analyze RUN-DIR|PROFILE [PROFILE...] [options]
+
+Symbolizes heap profiles (jemalloc heap_v2, gperftools) and CPU profiles (gperftools)
+natively and reports where memory or time went. A RUN-DIR is a folder written by
+\`allocrun run\`: its last profile is analysed.
+
+Options:
+${formatOptionHelp(ANALYZE_OPTION_SPECS)}
+`;
+
 const EXTENSION_FORMATS: [RegExp, OutputFormat][] = [
   [/\.svg$/i, "svg"],
   [/\.json$/i, "json"],
@@ -67,57 +92,26 @@ const EXTENSION_FORMATS: [RegExp, OutputFormat][] = [
   [/\.csv$/i, "csv"],
 ];
 
-const PARSE_OPTIONS = {
-  base: { type: "string" },
-  growth: { type: "boolean" },
-  format: { type: "string" },
-  output: { type: "string", short: "o" },
-  top: { type: "string" },
-  inuse: { type: "boolean" },
-  alloc: { type: "boolean" },
-  objects: { type: "boolean" },
-  binary: { type: "string" },
-  symbolizer: { type: "string" },
-  "no-cache": { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const;
-
-function unknownOptionError(message: string): Error {
-  const flag = /'(-{1,2}[^']+)'/.exec(message)?.[1] ?? "";
-  const close = findClosestNames(flag.replace(/^-+/, "").split("=")[0] ?? "", Object.keys(PARSE_OPTIONS), 1);
-  return usageError(`analyze: ${message.split(".")[0]}`, close.length > 0 ? `did you mean --${close[0]}? (allocrun analyze --help)` : "see allocrun analyze --help");
-}
-
 export function parseAnalyzeArguments(args: string[]): AnalyzeOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: PARSE_OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw unknownOptionError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  const top = values.top === undefined ? 10 : Number(values.top);
-  if (!Number.isInteger(top) || top < 1) throw usageError(`--top needs a positive whole number, not "${values.top}"`, "e.g. --top 20");
-  const format = chooseFormat(values.format, values.output);
-  const symbolizer = (values.symbolizer ?? "auto") as LineToolChoice;
-  if (!["auto", "addr2line", "llvm-symbolizer", "none"].includes(symbolizer)) {
-    throw usageError(`unknown --symbolizer "${values.symbolizer}"`, "choose auto, addr2line, llvm-symbolizer or none");
-  }
-  return {
-    targets: positionals,
-    base: values.base,
-    growth: values.growth ?? false,
-    format,
-    output: values.output,
-    top,
-    inuse: values.inuse ?? false,
-    alloc: values.alloc ?? false,
-    objects: values.objects ?? false,
-    binary: values.binary,
-    symbolizer,
-    cache: !(values["no-cache"] ?? false),
-    help: values.help ?? false,
+  const options: AnalyzeOptions = {
+    targets: [],
+    base: undefined,
+    growth: false,
+    format: "text",
+    formatText: undefined,
+    output: undefined,
+    top: 10,
+    inuse: false,
+    alloc: false,
+    objects: false,
+    binary: undefined,
+    symbolizer: "auto",
+    cache: true,
+    help: false,
   };
+  options.targets = parseOptionTable(ANALYZE_OPTION_SPECS, args, options, "allocrun analyze", "operands");
+  options.format = chooseFormat(options.formatText, options.output);
+  return options;
 }
 
 /** Other names people use for the same outputs. */
@@ -168,6 +162,15 @@ function resolveTargets(options: AnalyzeOptions): Targets {
   return { profiles: options.targets, candidates: [], notes: [] };
 }
 
+/** --base takes what the main argument takes: a run folder stands for its last profile. */
+function resolveBase(base: string): string {
+  if (!isDirectory(base)) return base;
+  const run = findRunFolderProfiles(resolve(base));
+  const last = run.series[run.series.length - 1];
+  if (last === undefined) throw inputError(`--base ${base} is a run folder without profiles`, "give a run made with --prof, or a profile file");
+  return last;
+}
+
 function progressReporter(): (message: string) => void {
   if (!process.stderr.isTTY) return () => undefined;
   return (message) => process.stderr.write(`\r\x1b[2Kallocrun: ${message}…`);
@@ -196,17 +199,19 @@ function writeOutput(content: string | Buffer, options: AnalyzeOptions): void {
   process.stderr.write(`allocrun: wrote ${options.output}\n`);
 }
 
+export const surface: CommandSurface = { options: ANALYZE_OPTION_SPECS, help: formatAnalyzeHelp };
+
 export default async function analyze(args: string[]): Promise<number> {
   const options = parseAnalyzeArguments(args);
   if (options.help) {
-    process.stdout.write(ANALYZE_HELP);
+    process.stdout.write(formatAnalyzeHelp());
     return ExitCode.ok;
   }
   if (options.growth && options.base !== undefined) throw usageError("--growth and --base exclude each other", "--base compares two dumps, --growth ranks a whole series");
   // http://127.0.0.1:PORT/debug/pprof/heap: fetched into a kept dump folder first.
   const fetched = await fetchProfileUrls(options.base === undefined ? options.targets : [...options.targets, options.base], process.cwd());
   for (const note of fetched.notes) process.stderr.write(`allocrun: ${note}\n`);
-  if (options.base !== undefined) options.base = fetched.targets.pop();
+  if (options.base !== undefined) options.base = resolveBase(fetched.targets.pop() as string);
   options.targets = fetched.targets;
   const targets = resolveTargets(options);
   const symbolizeOptions: SymbolizeOptions = {

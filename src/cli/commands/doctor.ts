@@ -1,7 +1,6 @@
 // `allocrun doctor [PROGRAM] [--json]`: this machine's allocators and tools, and what
 // would go wrong running PROGRAM under a preloaded allocator. Exit 0 when nothing is
 // blocking, 1 when something is (the verdict the user asked for), 2 for usage errors.
-import { parseArgs } from "node:util";
 import { usageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-codes.js";
 import { painterFor } from "../../core/terminal.js";
@@ -10,8 +9,20 @@ import { isBlocking } from "../../doctor/finding.js";
 import { renderDoctorJson, renderDoctorText } from "../../doctor/render-report.js";
 import { resolveProgram } from "../../run/resolve-program.js";
 import { checkRunFolder, isRunFolder, readRunFolderManifest } from "../../doctor/run/run-folder-findings.js";
+import { formatOptionHelp, helpOption, parseOptionTable, type OptionSpec } from "../option-table.js";
+import type { CommandSurface } from "../command-table.js";
 
-export const DOCTOR_HELP = `Usage: allocrun doctor [PROGRAM | RUN-DIR] [--json]
+interface DoctorOptions {
+  json: boolean;
+  help: boolean;
+}
+
+export const DOCTOR_OPTION_SPECS: OptionSpec<DoctorOptions>[] = [
+  { names: ["--json"], description: "one JSON document on stdout (keys: schemaVersion, machine, allocators,\ntools, program, findings)", apply: (o) => (o.json = true) },
+  helpOption(),
+];
+
+export const formatDoctorHelp = (): string => `Usage: allocrun doctor [PROGRAM | RUN-DIR] [--json]
 
 Checks this machine (distribution, allocator libraries and their versions, whether
 jemalloc can write heap profiles, analysis tools, the output folder) and, given a
@@ -27,34 +38,24 @@ persists), naming the preset that returns it.
 Each finding says what is wrong and what to do on this distribution.
 
 Options:
-  --json      one JSON document on stdout (keys: schemaVersion, machine, allocators,
-              tools, program, findings)
-  -h, --help  this help
+${formatOptionHelp(DOCTOR_OPTION_SPECS)}
 
 Exit status: 0 nothing blocking, 1 a blocking problem was found, 2 usage error.
 `;
 
 function parseDoctorArguments(args: string[]): { json: boolean; help: boolean; program: string | undefined } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: { json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
-    });
-  } catch (error) {
-    throw usageError(`doctor: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`, "see allocrun doctor --help");
-  }
-  const { positionals, values } = parsed;
+  const values: DoctorOptions = { json: false, help: false };
+  const positionals = parseOptionTable(DOCTOR_OPTION_SPECS, args, values, "allocrun doctor", "operands");
   if (positionals.length > 1) throw usageError(`doctor takes one PROGRAM (got ${positionals.length} arguments)`, "its arguments do not matter to the checks: pass the program alone");
   return { json: values.json, help: values.help, program: positionals[0] };
 }
 
+export const surface: CommandSurface = { options: DOCTOR_OPTION_SPECS, help: formatDoctorHelp };
+
 export default async function doctor(args: string[]): Promise<number> {
   const options = parseDoctorArguments(args);
   if (options.help) {
-    process.stdout.write(DOCTOR_HELP);
+    process.stdout.write(formatDoctorHelp());
     return ExitCode.ok;
   }
   const cwd = process.cwd();

@@ -3,12 +3,29 @@
 import { resolve } from "node:path";
 import { usageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-codes.js";
-import { ALLOCATOR_OPTION, parseAllocatorOption, parseCommandArgs } from "../../live/command-args.js";
 import { takeDump } from "../../live/dump.js";
 import { isProfileUrl } from "../../live/http-profile.js";
 import { parsePid } from "../../live/live-process.js";
+import { liveAllocatorOption, type LiveOptions } from "../live-options.js";
+import { formatOptionHelp, helpOption, parseOptionTable, type OptionSpec } from "../option-table.js";
+import type { CommandSurface } from "../command-table.js";
 
-export const DUMP_HELP = `Usage: allocrun dump PID|URL [options]
+interface DumpOptions extends LiveOptions {
+  out: string | undefined;
+}
+
+export const DUMP_OPTION_SPECS: OptionSpec<DumpOptions>[] = [
+  {
+    names: ["-o", "--out"],
+    value: "DIR",
+    description: "the run folder: a new one, or one holding earlier dumps of the same\ntarget (the dump is added to the series); default ./allocrun-out/...",
+    apply: (o, v) => (o.out = v),
+  },
+  liveAllocatorOption(),
+  helpOption(),
+];
+
+export const formatDumpHelp = (): string => `Usage: allocrun dump PID|URL [options]
 
 Writes a heap profile of a running program now and leaves it running: allocrun attaches
 with gdb, calls the allocator's own dump (jemalloc prof.dump, gperftools' heap profiler)
@@ -19,22 +36,21 @@ program's net/http/pprof endpoint instead (loopback addresses only).
                         (allocrun --jemalloc --prof --conf prof_active:false -- PROG)
                         or tcmalloc started with HEAPPROFILE (allocrun --tcmalloc --prof -- PROG)
   URL                   http://127.0.0.1:PORT/debug/pprof/heap, .../allocs, .../profile?seconds=N
-  -o, --out DIR         the run folder: a new one, or one holding earlier dumps of the same
-                        target (the dump is added to the series); default ./allocrun-out/...
-  --allocator NAME      jemalloc, tcmalloc or rjem (Rust's _rjem_ jemalloc), when the
-                        process has several
-  -h, --help            this help
+
+Options:
+${formatOptionHelp(DUMP_OPTION_SPECS)}
 
 Then: allocrun analyze DIR (the latest dump), allocrun analyze DIR --growth (the series).
 Needs gdb and permission to attach (same user or root; see kernel.yama.ptrace_scope).
 `;
 
-const OPTIONS = { out: { type: "string", short: "o" }, help: { type: "boolean", short: "h" }, ...ALLOCATOR_OPTION } as const;
+export const surface: CommandSurface = { options: DUMP_OPTION_SPECS, help: formatDumpHelp };
 
 export default async function dump(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs("dump", args, OPTIONS);
+  const values: DumpOptions = { out: undefined, allocator: undefined, help: false };
+  const positionals = parseOptionTable(DUMP_OPTION_SPECS, args, values, "allocrun dump", "operands");
   if (values.help) {
-    process.stdout.write(DUMP_HELP);
+    process.stdout.write(formatDumpHelp());
     return ExitCode.ok;
   }
   if (positionals.length > 1) throw usageError(`dump takes one process or URL (got ${positionals.length})`, "allocrun dump PID, or allocrun watch PID for a series");
@@ -45,7 +61,7 @@ export default async function dump(args: string[]): Promise<number> {
     outDir: values.out,
     cwd: process.cwd(),
     commandName: "dump",
-    allocator: parseAllocatorOption(values.allocator),
+    allocator: values.allocator,
   });
   for (const warning of result.warnings) process.stderr.write(`allocrun: warning: ${warning}\n`);
   process.stderr.write(`allocrun: dumped ${isProfileUrl(target as string) ? target : `process ${target}`} (${result.source}) into ${result.runDir}\n`);

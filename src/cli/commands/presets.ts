@@ -3,29 +3,56 @@
 import { usageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-codes.js";
 import { alignColumns, painterFor } from "../../core/terminal.js";
-import { isAllocatorName } from "../../core/allocators.js";
+import { isAllocatorName, type AllocatorName } from "../../core/allocators.js";
 import { describePreset, listPresets, listPresetSearchDirs, loadPresetCatalog, formatEnvironment } from "../../presets/index.js";
 import { unknownAllocatorError } from "../run-options.js";
+import { formatOptionHelp, helpOption, parseOptionTable, type OptionSpec } from "../option-table.js";
+import type { CommandSurface } from "../command-table.js";
 
 const USAGE = "usage: allocrun presets [--json] | allocrun presets show NAME [--allocator NAME]";
 
+interface PresetsOptions {
+  json: boolean;
+  allocator: AllocatorName | undefined;
+  help: boolean;
+}
+
+export const PRESETS_OPTION_SPECS: OptionSpec<PresetsOptions>[] = [
+  { names: ["--json"], description: "machine-readable output", apply: (o) => (o.json = true) },
+  {
+    names: ["-a", "--allocator"],
+    value: "NAME",
+    description: "with show: what the preset sets for this allocator",
+    apply: (o, v, f) => {
+      if (!isAllocatorName(v)) throw unknownAllocatorError(v, f);
+      o.allocator = v;
+    },
+  },
+  helpOption(),
+];
+
+export const formatPresetsHelp = (): string => `Usage:
+  allocrun presets [--json]                       list every preset, one line each
+  allocrun presets show NAME [--allocator NAME]   what one preset sets (extends resolved)
+
+Options:
+${formatOptionHelp(PRESETS_OPTION_SPECS)}
+`;
+
+export const surface: CommandSurface = { options: PRESETS_OPTION_SPECS, help: formatPresetsHelp };
+
 export default async function presets(args: string[]): Promise<number> {
-  const json = args.includes("--json");
-  const rest = args.filter((arg) => arg !== "--json");
-  if (rest.includes("-h") || rest.includes("--help")) {
-    process.stdout.write(`${USAGE}\n`);
+  const options: PresetsOptions = { json: false, allocator: undefined, help: false };
+  const rest = parseOptionTable(PRESETS_OPTION_SPECS, args, options, "allocrun presets", "operands");
+  const { json, allocator } = options;
+  if (options.help) {
+    process.stdout.write(formatPresetsHelp());
     return ExitCode.ok;
   }
   const catalog = loadPresetCatalog({ cwd: process.cwd(), env: process.env });
   if (rest.length === 0) return printList(catalog, json);
-  if (rest[0] !== "show" || rest[1] === undefined) throw usageError(`unexpected arguments: ${rest.join(" ")}`, USAGE);
-  let allocator: string | undefined;
-  const flagIndex = rest.findIndex((arg) => arg === "-a" || arg === "--allocator");
-  if (flagIndex >= 0) {
-    allocator = rest[flagIndex + 1];
-    if (allocator === undefined || !isAllocatorName(allocator)) throw unknownAllocatorError(allocator ?? "", "--allocator");
-  }
-  const description = describePreset(catalog, rest[1], allocator as Parameters<typeof describePreset>[2]);
+  if (rest[0] !== "show" || rest[1] === undefined || rest.length > 2) throw usageError(`unexpected arguments: ${rest.join(" ")}`, USAGE);
+  const description = describePreset(catalog, rest[1], allocator);
   if (json) {
     process.stdout.write(`${JSON.stringify({ name: description.preset.name, description: description.preset.description, file: description.preset.file, allocator: description.allocator, variables: description.variables, overrides: description.overrides }, null, 2)}\n`);
     return ExitCode.ok;

@@ -2,12 +2,16 @@
 // running process that was started with prof:true.
 import { usageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-codes.js";
-import { ALLOCATOR_OPTION, parseAllocatorOption, parseCommandArgs } from "../../live/command-args.js";
 import { setJemallocProfActive } from "../../live/jemalloc-live.js";
 import { parsePid } from "../../live/live-process.js";
 import { openLiveTarget } from "../../live/live-target.js";
+import { liveAllocatorOption, type LiveOptions } from "../live-options.js";
+import { formatOptionHelp, helpOption, parseOptionTable, type OptionSpec } from "../option-table.js";
+import type { CommandSurface } from "../command-table.js";
 
-export const PROF_HELP = `Usage: allocrun prof PID on|off [options]
+export const PROF_OPTION_SPECS: OptionSpec<LiveOptions>[] = [liveAllocatorOption("jemalloc or rjem (Rust's _rjem_ jemalloc), when the process has both"), helpOption()];
+
+export const formatProfHelp = (): string => `Usage: allocrun prof PID on|off [options]
 
 Resumes (on) or pauses (off) jemalloc's heap sampling in a running process (mallctl
 prof.active), through gdb; the process keeps running. Profiling must have been enabled
@@ -18,16 +22,17 @@ when it started, with sampling off until needed:
   allocrun dump PID         # what was sampled since, as a heap profile
   allocrun prof PID off     # stop sampling again
 
-  --allocator NAME      jemalloc or rjem (Rust's _rjem_ jemalloc), when the process has both
-  -h, --help            this help
+Options:
+${formatOptionHelp(PROF_OPTION_SPECS)}
 `;
 
-const OPTIONS = { help: { type: "boolean", short: "h" }, ...ALLOCATOR_OPTION } as const;
+export const surface: CommandSurface = { options: PROF_OPTION_SPECS, help: formatProfHelp };
 
 export default async function prof(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs("prof", args, OPTIONS);
+  const values: LiveOptions = { allocator: undefined, help: false };
+  const positionals = parseOptionTable(PROF_OPTION_SPECS, args, values, "allocrun prof", "operands");
   if (values.help) {
-    process.stdout.write(PROF_HELP);
+    process.stdout.write(formatProfHelp());
     return ExitCode.ok;
   }
   const [pidText, state, ...rest] = positionals;
@@ -36,7 +41,7 @@ export default async function prof(args: string[]): Promise<number> {
     throw usageError(state === undefined ? "prof needs on or off" : `prof takes on or off, not "${state}"`, `allocrun prof ${pid} on`);
   }
   if (rest.length > 0) throw usageError(`unexpected argument "${rest[0]}"`, `allocrun prof ${pid} ${state}`);
-  const allocator = parseAllocatorOption(values.allocator);
+  const allocator = values.allocator;
   if (allocator === "tcmalloc") {
     throw usageError("prof on|off toggles jemalloc's sampling; gperftools' heap profiler runs from start to exit", "dump a tcmalloc process started with HEAPPROFILE directly: allocrun dump PID");
   }

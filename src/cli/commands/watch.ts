@@ -3,36 +3,41 @@
 import { usageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-codes.js";
 import { formatDurationMs, parseDurationMs } from "../../core/units.js";
-import { ALLOCATOR_OPTION, parseAllocatorOption, parseCommandArgs } from "../../live/command-args.js";
 import { isProfileUrl } from "../../live/http-profile.js";
 import { parsePid } from "../../live/live-process.js";
 import { reportGrowth, watchTarget, type WatchResult } from "../../live/watch.js";
+import { liveAllocatorOption, type LiveOptions } from "../live-options.js";
+import { formatOptionHelp, helpOption, parseOptionTable, type OptionSpec } from "../option-table.js";
+import type { CommandSurface } from "../command-table.js";
 
-export const WATCH_HELP = `Usage: allocrun watch PID|URL [options]
+interface WatchOptions extends LiveOptions {
+  every: string | undefined;
+  count: string | undefined;
+  out: string | undefined;
+  top: string | undefined;
+}
+
+export const WATCH_OPTION_SPECS: OptionSpec<WatchOptions>[] = [
+  { names: ["--every"], value: "DURATION", description: "time between dumps: 500ms, 30s, 5m (default 60s)", apply: (o, v) => (o.every = v) },
+  { names: ["--count"], value: "N", description: "number of dumps (default 10)", apply: (o, v) => (o.count = v) },
+  { names: ["-o", "--out"], value: "DIR", description: "the run folder (new, or one holding earlier dumps of the same target)", apply: (o, v) => (o.out = v) },
+  { names: ["--top"], value: "N", description: "sites in the growth report (default 10)", apply: (o, v) => (o.top = v) },
+  liveAllocatorOption("jemalloc, tcmalloc or rjem, when the process has several"),
+  helpOption(),
+];
+
+export const formatWatchHelp = (): string => `Usage: allocrun watch PID|URL [options]
 
 Dumps the heap of a running program periodically into one run folder (see allocrun dump),
 then ranks the allocation sites that grew steadily across the dumps. Ctrl-C stops early
 and still reports; so does the program exiting.
 
-  --every DURATION      time between dumps: 500ms, 30s, 5m (default 60s)
-  --count N             number of dumps (default 10)
-  -o, --out DIR         the run folder (new, or one holding earlier dumps of the same target)
-  --top N               sites in the growth report (default 10)
-  --allocator NAME      jemalloc, tcmalloc or rjem, when the process has several
-  -h, --help            this help
+Options:
+${formatOptionHelp(WATCH_OPTION_SPECS)}
 
 The report goes to stdout and to growth.txt in the folder; allocrun analyze DIR --growth
 shows it again in any format.
 `;
-
-const OPTIONS = {
-  every: { type: "string" },
-  count: { type: "string" },
-  out: { type: "string", short: "o" },
-  top: { type: "string" },
-  help: { type: "boolean", short: "h" },
-  ...ALLOCATOR_OPTION,
-} as const;
 
 function positiveInteger(text: string | undefined, fallback: number, flag: string): number {
   if (text === undefined) return fallback;
@@ -53,10 +58,13 @@ function describeEnd(result: WatchResult, target: string): string {
   }
 }
 
+export const surface: CommandSurface = { options: WATCH_OPTION_SPECS, help: formatWatchHelp };
+
 export default async function watch(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs("watch", args, OPTIONS);
+  const values: WatchOptions = { every: undefined, count: undefined, out: undefined, top: undefined, allocator: undefined, help: false };
+  const positionals = parseOptionTable(WATCH_OPTION_SPECS, args, values, "allocrun watch", "operands");
   if (values.help) {
-    process.stdout.write(WATCH_HELP);
+    process.stdout.write(formatWatchHelp());
     return ExitCode.ok;
   }
   if (positionals.length > 1) throw usageError(`watch takes one process or URL (got ${positionals.length})`, "allocrun watch PID --every 60s --count 10");
@@ -80,7 +88,7 @@ export default async function watch(args: string[]): Promise<number> {
       target: target as string,
       outDir: values.out,
       cwd: process.cwd(),
-      allocator: parseAllocatorOption(values.allocator),
+      allocator: values.allocator,
       everyMs,
       count,
       signal: stop.signal,

@@ -21,6 +21,8 @@ const MAGIC = "heap_v2/";
 const HINT =
   "the jemalloc heap profile is damaged or cut short (a process killed while dumping leaves a partial file); capture it again";
 const ALL_THREADS = -1;
+const AT = 0x40;
+const STAR = 0x2a;
 
 /** A jemalloc heap_v2 profile, or undefined when `text` is not one. */
 export function parseJemallocHeap(text: string, fileName: string): Profile | undefined {
@@ -50,35 +52,38 @@ class JemallocHeapParser {
   parse(): Profile {
     this.periodBytes = this.parsePeriod(this.lines.next() ?? "");
     this.parseThreadLine(this.requireLine("the process totals line"), ALL_THREADS);
+    const { text } = this.lines;
     const addresses: number[] = [];
     let awaitingStackCounts = false;
     let inStacks = false;
     let mapsText: string | undefined;
     let mapsLineNumber = 0;
-    let line: string | undefined;
-    while ((line = this.lines.next()) !== undefined) {
+    // Lines are scanned in place (text, lineStart, lineEnd); only rare lines are sliced.
+    while (this.lines.advance()) {
+      const { lineStart: start, lineEnd: end } = this.lines;
       if (awaitingStackCounts) {
         // The line after "@ ..." holds the stack's all-threads counts.
-        this.parseThreadLine(line, ALL_THREADS);
+        this.parseThreadLine(text, ALL_THREADS, start, end);
         this.builder.addSample(addresses, true, this.unsample(this.lineCounts));
         awaitingStackCounts = false;
         continue;
       }
-      if (line === "") continue;
-      if (line.startsWith("@")) {
-        this.parseAddresses(line, addresses);
+      if (start === end) continue;
+      if (text.charCodeAt(start) === AT) {
+        const bad = scanAddresses(text, start + 1, addresses, end);
+        if (bad >= 0) throw this.fail(this.lines.lineNumber, "expected a hex address in the stack", tokenAt(text, bad, end));
         awaitingStackCounts = inStacks = true;
         continue;
       }
-      if (line.startsWith("MAPPED_LIBRARIES:")) {
+      if (text.startsWith("MAPPED_LIBRARIES:", start)) {
         mapsLineNumber = this.lines.lineNumber;
         mapsText = this.lines.rest();
         break;
       }
-      const countsEnd = this.parseThreadLine(line, "any-thread");
-      const rest = line.slice(skipSpaces(line, countsEnd));
-      if (inStacks) this.addToThread(rest);
-      else this.nameThread(rest);
+      const countsEnd = this.parseThreadLine(text, "any-thread", start, end);
+      const restStart = skipSpaces(text, countsEnd, end);
+      if (inStacks) this.addToThread(restStart === end ? "" : text.slice(restStart, end));
+      else this.nameThread(text.slice(restStart, end));
     }
     if (awaitingStackCounts) {
       throw this.fail(this.lines.lineNumber + 1, 'a stack ends without its "t*:" counts line', undefined);
@@ -126,35 +131,30 @@ class JemallocHeapParser {
   }
 
   /**
-   * "  t*: n: s [n: s]" or "  t<id>: n: s [n: s][ name]" into lineThread and lineCounts;
-   * returns the index after the counts.
+   * "  t*: n: s [n: s]" or "  t<id>: n: s [n: s][ name]" (in `text` from `start` to `end`)
+   * into lineThread and lineCounts; returns the index after the counts.
    */
-  private parseThreadLine(line: string, expected: typeof ALL_THREADS | "any-thread"): number {
-    let i = expectChar(line, 0, "t");
+  private parseThreadLine(text: string, expected: typeof ALL_THREADS | "any-thread", start = 0, end = text.length): number {
+    let i = expectChar(text, start, "t", end);
     let thread = ALL_THREADS;
-    if (i >= 0 && line[i] === "*") i++;
+    if (i >= 0 && i < end && text.charCodeAt(i) === STAR) i++;
     else if (i >= 0) {
-      i = scanInteger(line, i, this.scanned);
+      i = scanInteger(text, i, this.scanned, end);
       thread = this.scanned.value;
       if (thread < 0) i = -1;
     }
     if (i >= 0 && (expected === ALL_THREADS) !== (thread === ALL_THREADS)) i = -1;
-    if (i >= 0) i = expectChar(line, i, ":");
+    if (i >= 0) i = expectChar(text, i, ":", end);
     const counts = this.lineCounts;
-    if (i >= 0) i = scanCountPairs(line, i, counts);
+    if (i >= 0) i = scanCountPairs(text, i, counts, end);
     const negative = counts[0]! < 0 || counts[1]! < 0 || counts[2]! < 0 || counts[3]! < 0;
     if (i < 0 || negative) {
       const shape = expected === ALL_THREADS ? '"t*: <objects>: <bytes> [<objects>: <bytes>]"' : 'a "t<thread>:" counts line';
-      throw this.fail(this.lines.lineNumber, `expected ${shape}`, line);
+      throw this.fail(this.lines.lineNumber, `expected ${shape}`, text.slice(start, end));
     }
     if (counts[2] !== 0 || counts[3] !== 0) this.hasAccumulated = true;
     this.lineThread = thread;
     return i;
-  }
-
-  private parseAddresses(line: string, addresses: number[]): void {
-    const bad = scanAddresses(line, 1, addresses);
-    if (bad >= 0) throw this.fail(this.lines.lineNumber, "expected a hex address in the stack", tokenAt(line, bad));
   }
 
   /** Values in the order alloc_objects, alloc_space, inuse_objects, inuse_space. */
