@@ -8,6 +8,7 @@ import { rjemEnvironmentFor } from "../presets/rjem-conf.js";
 import { checkCallerProfPrefix } from "../presets/replaced-prof-prefix.js";
 import { locateLibrary } from "../detect/index.js";
 import { checkTarget, type TargetReport } from "./preflight.js";
+import { probeJemallocConf } from "./jemalloc-conf-probe.js";
 
 export interface PrepareRequest {
   allocator: AllocatorName;
@@ -57,14 +58,25 @@ export function prepareRun(request: PrepareRequest): PreparedRun {
     libraryPaths[name] = locateLibrary(name, { explicitPath, target: target?.executedElf }, request.env).path;
   }
   const allocatorLibrary = request.allocator === "glibc" ? null : (libraryPaths[request.allocator as LibraryName] ?? null);
+  const confWarnings = request.program !== undefined && allocatorLibrary !== null ? checkUserJemallocConf(request, plan, libraryPaths, allocatorLibrary) : [];
   return {
     allocator: request.allocator,
     plan,
     libraryPaths,
     allocatorLibrary,
     target,
-    warnings: [...plan.warnings, ...optional(checkCallerProfPrefix(request.allocator, plan.conf, request.env)), ...(target?.warnings ?? [])],
+    warnings: [...plan.warnings, ...confWarnings, ...optional(checkCallerProfPrefix(request.allocator, plan.conf, request.env)), ...(target?.warnings ?? [])],
   };
+}
+
+/**
+ * Options the user typed (--conf, -e, --env-file, a preset of theirs) go past jemalloc once
+ * before the run; the shipped flag presets are known good and cost nothing.
+ */
+function checkUserJemallocConf(request: PrepareRequest, plan: EnvPlan, libraryPaths: Partial<Record<LibraryName, string>>, library: string): string[] {
+  if (request.allocator !== "jemalloc" || plan.conf.length === 0 || request.steps.every((step) => step.kind === "flag")) return [];
+  const mallocConf = renderEnvironment(plan, { libraryPaths, outDir: "/nonexistent-allocrun-probe" }).MALLOC_CONF;
+  return mallocConf === undefined ? [] : probeJemallocConf(library, mallocConf);
 }
 
 const optional = (warning: string | undefined): string[] => (warning === undefined ? [] : [warning]);
