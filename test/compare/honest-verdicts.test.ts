@@ -10,6 +10,7 @@ import { parseVariantList } from "../../src/compare/variants.js";
 import { CLI, runCli } from "../helpers/cli.js";
 import { buildExample } from "../helpers/examples.js";
 import { useTempDirs } from "../helpers/temp-dir.js";
+import { buildGoProgram } from "../doctor/helpers/programs.js";
 
 const temps = useTempDirs();
 
@@ -67,6 +68,32 @@ describe("a program compared with itself (A/A) on a loaded CPU", () => {
   }, 60_000);
 });
 
+const hasGo = spawnSync("go", ["version"]).status === 0;
+
+describe("a Go program with a preloaded allocator", () => {
+  it.skipIf(!hasGo)("calls the memory difference the library's own footprint, not better or worse", async () => {
+    const program = buildGoProgram("cgo-hello", { cgo: true });
+    const dir = await temps.make();
+    const { report } = await runComparison({
+      variants: parseVariantList(["glibc,jemalloc"]),
+      baseline: undefined,
+      program,
+      argv: [program],
+      cwd: dir,
+      env: process.env,
+      outDir: join(dir, "cmp"),
+      settings: { runs: 5, warmup: 0, sampleIntervalMs: 20, prepare: null, input: null, alpha: 0.05, minEffect: 0.01, statsRuns: false, noiseCheck: false, timeoutSeconds: null, onTimeout: "continue" },
+      showOutput: false,
+    });
+    const jemalloc = report.results.find((result) => result.variant === "jemalloc")!;
+    expect(jemalloc.runs.every((run) => run.ok)).toBe(true);
+    for (const metric of ["peakRssBytes", "meanRssBytes"] as const) {
+      expect(jemalloc[metric]!.verdict, metric).toBe("allocator-footprint");
+      expect(jemalloc[metric]!.verdictReason).toMatch(/Go program.*preloaded library's own footprint/);
+    }
+  }, 60_000);
+});
+
 describe("a compare whose program fails or hangs", () => {
   it("exits with the program's status when every run fails, and still writes the report", async () => {
     const dir = await temps.make();
@@ -121,6 +148,17 @@ describe("a compare whose program fails or hangs", () => {
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/--on-timeout needs continue or stop/);
   });
+});
+
+describe("ci --timeout", () => {
+  it("kills a hanging gated program and fails the gate with a clear line", async () => {
+    const dir = await temps.make();
+    const sleeper = buildExample("sleeper");
+    const result = await runCli(["ci", "--update-baseline", "--metric", "peak_rss", "--runs", "1", "--warmup", "0", "--timeout", "0.5s", "--baseline", join(dir, "b.json"), "-o", join(dir, "out"), "--", sleeper, "60"], { cwd: dir });
+    expect(result.exitCode, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/the program ran past --timeout 0\.5s in .*: allocrun killed it \(and its process group\)/);
+    expect(existsSync(join(dir, "b.json"))).toBe(false);
+  }, 30_000);
 });
 
 const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
