@@ -20,6 +20,8 @@ export interface RunOptions {
   top: number;
   sampleIntervalMs: number;
   envFormat: "shell" | "dotenv" | "json";
+  /** Record the values of every variable set with -e/--env-file in manifest.json. */
+  recordEnv: boolean;
   help: boolean;
   /** The program and its arguments (empty for `env`). */
   command: string[];
@@ -68,6 +70,11 @@ export const RUN_OPTION_SPECS: RunOptionSpec[] = [
   { names: ["--conf"], value: "KEY=VALUE", description: "add an allocator option (MALLOC_CONF, GLIBC_TUNABLES, MIMALLOC_*, TCMALLOC_*)", apply: (o, v) => o.steps.push({ kind: "conf", text: v }) },
   { names: ["-e", "--env"], value: "KEY=VALUE", description: "set a variable for the program", apply: (o, v) => o.steps.push({ kind: "env", text: v }) },
   { names: ["--env-file"], value: "FILE", description: "set variables from a dotenv file", apply: (o, v) => o.steps.push({ kind: "env-file", path: v }) },
+  {
+    names: ["--record-env"],
+    description: "record every -e/--env-file value in manifest.json (default: allocator variables only, others as <set>)",
+    apply: (o) => (o.recordEnv = true),
+  },
   { names: ["-o", "--out"], value: "DIR", description: "run folder (default ./allocrun-out/<time>-<program>-<allocator>)", apply: (o, v) => (o.outDir = v) },
   { names: ["--dry-run"], description: "print the environment and command, run nothing", apply: (o) => (o.dryRun = true) },
   { names: ["-q", "--quiet"], description: "no summary on stderr", apply: (o) => (o.quiet = true) },
@@ -103,6 +110,7 @@ export function defaultRunOptions(): RunOptions {
     top: 10,
     sampleIntervalMs: 20,
     envFormat: "shell",
+    recordEnv: false,
     help: false,
     command: [],
   };

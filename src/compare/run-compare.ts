@@ -151,7 +151,7 @@ export async function runComparison(request: CompareRequest, hooks: CompareHooks
     if (planned.phase === "measured") {
       if (entry.runs.length === 0) entry.env = executed.manifest.env;
       entry.runs.push(record);
-      entry.timelines.push(executed.launch.timeline.map((s) => ({ tMs: s.tMs, rssBytes: s.rssBytes })));
+      entry.timelines.push(executed.launch.timeline.points.map((s) => ({ tMs: s.tMs, rssBytes: s.rssBytes })));
     } else if (planned.phase === "warmup") entry.warmupRuns.push(record);
     else if (isNoise) entry.noiseRuns.push(record);
     else {
@@ -354,8 +354,15 @@ function explainVariant(entry: PreparedVariant, text: string | undefined) {
     return null;
   }
   const breakdown = explainPeakMemory({ allocator: entry.variant.allocator as AllocatorName, found, peakRssBytes: median(peaks), statsFolder: entry.statsRecord.folder });
-  if (!breakdown) entry.notes.add(`the statistics run printed no ${entry.variant.allocator} statistics (${entry.statsRecord.failure ?? "the program may exit without running exit handlers"})`);
+  if (!breakdown) entry.notes.add(`the statistics run printed no ${entry.variant.allocator} statistics (${entry.statsRecord.failure ?? whyNoStatistics(entry)})`);
   return breakdown;
+}
+
+/** A static program never loads a preloaded statistics library; others may skip exit handlers. */
+function whyNoStatistics(entry: PreparedVariant): string {
+  const elf = entry.statsPrepared?.target?.executedElf;
+  if (elf?.isStatic) return `${elf.isGo ? "a Go program, " : ""}statically linked: the statistics library cannot be preloaded into it`;
+  return "the program may exit without running exit handlers";
 }
 
 function readTextIfPresent(path: string): string {

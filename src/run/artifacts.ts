@@ -4,6 +4,7 @@ import { closeSync, openSync, readSync, readdirSync, statSync } from "node:fs";
 import { moveFileNoReplace } from "../core/move-file.js";
 import { basename, join, relative } from "node:path";
 import type { Artifact, ArtifactKind } from "./manifest.js";
+import { RUN_FOLDER_CLAIM } from "./run-folder.js";
 
 /** Files allocrun itself writes; they are listed with their own kinds. */
 const OWN_FILES: Record<string, ArtifactKind> = {
@@ -13,6 +14,7 @@ const OWN_FILES: Record<string, ArtifactKind> = {
   "analysis.json": "analysis",
   "analysis.txt": "analysis",
   "flame.svg": "flamegraph",
+  "objects.json": "objects",
 };
 
 const PID_PATTERNS: RegExp[] = [
@@ -68,7 +70,7 @@ export function sniffArtifactKind(path: string): ArtifactKind {
 export function listArtifacts(runDir: string, launchedPid: number | undefined): Artifact[] {
   const artifacts: Artifact[] = [];
   for (const name of readdirSync(runDir).sort()) {
-    if (name === "manifest.json" || name.endsWith(".tmp")) continue;
+    if (name === "manifest.json" || name === RUN_FOLDER_CLAIM || name.endsWith(".tmp")) continue;
     const path = join(runDir, name);
     const stats = statSync(path);
     if (!stats.isFile()) continue;

@@ -18,22 +18,27 @@ import {
   signalNameOf,
   signalNumberFromName,
   type LauncherEvent,
+  type ObservedProcess,
 } from "./launcher-status.js";
 import {
   DEFAULT_SAMPLE_INTERVAL_MS,
   MemorySampler,
   NO_SAMPLER_COST,
-  type MemorySample,
   type SamplerCost,
   type SamplerSummary,
 } from "./sampler.js";
 import { holdSignals, type SignalHold } from "./signal-relay.js";
+import type { RecordedTimeline } from "./timeline-recorder.js";
 import { guardProcessGroup, signalProcessGroup, type GroupStop } from "./group-stop.js";
 
 export type { MemorySample } from "./sampler.js";
+export type { ObservedProcess } from "./launcher-status.js";
+export type { RecordedTimeline } from "./timeline-recorder.js";
+
+const NO_TIMELINE: RecordedTimeline = { samples: 0, meanRssBytes: null, minRssBytes: null, maxRssBytes: null, windowSamples: 1, points: [] };
 
 const LAUNCHER_PATH = fileURLToPath(new URL("../../native/build/allocrun-launch", import.meta.url));
-const LAUNCHER_SOURCE = fileURLToPath(new URL("../../native/launch.c", import.meta.url));
+const LAUNCHER_SOURCES = ["launch.c", "process-census.c", "process-census.h"].map((name) => fileURLToPath(new URL(`../../native/${name}`, import.meta.url)));
 const BUILD_SCRIPT = fileURLToPath(new URL("../../scripts/build-native.mjs", import.meta.url));
 /** The launcher takes the program's LD_PRELOAD under this name (see native/launch.c). */
 const TARGET_PRELOAD_VARIABLE = "ALLOCRUN_TARGET_LD_PRELOAD";
@@ -43,10 +48,10 @@ export function findLauncher(): string | undefined {
   return existsSync(LAUNCHER_PATH) ? LAUNCHER_PATH : undefined;
 }
 
-/** The launcher, (re)built first when missing or older than native/launch.c; undefined
+/** The launcher, (re)built first when missing or older than its sources; undefined
  * when it cannot be built here (no C compiler). */
 export function ensureLauncher(): string | undefined {
-  const isCurrent = existsSync(LAUNCHER_PATH) && statSync(LAUNCHER_PATH).mtimeMs >= statSync(LAUNCHER_SOURCE).mtimeMs;
+  const isCurrent = existsSync(LAUNCHER_PATH) && LAUNCHER_SOURCES.every((source) => !existsSync(source) || statSync(LAUNCHER_PATH).mtimeMs >= statSync(source).mtimeMs);
   if (isCurrent) return LAUNCHER_PATH;
   try {
     execFileSync(process.execPath, [BUILD_SCRIPT, "--quiet"], { stdio: ["ignore", 2, 2] });
@@ -118,7 +123,8 @@ export interface LaunchResult {
   wallSeconds: number;
   /** ISO time the program was started. */
   startedAt: string;
-  timeline: MemorySample[];
+  /** Summary of every sample, and the kept ones (all, or the lowest and highest per window). */
+  timeline: RecordedTimeline;
   /** Largest RSS summed over the process tree among the samples. */
   treePeakRssBytes?: number;
   /** Whether PSS (smaps_rollup) could be read. */
@@ -133,6 +139,11 @@ export interface LaunchResult {
   timedOut: boolean;
   /** Sampler cost, for overhead measurements. */
   samplerCost: SamplerCost;
+  /** Every process the launcher saw run (the program, its forks and what they exec'd);
+   * undefined without the native launcher. */
+  processes?: ObservedProcess[];
+  /** Processes the launcher saw but could not record (its table was full). */
+  processesNotRecorded?: number;
   stdout?: Buffer;
   stderr?: Buffer;
 }
@@ -181,6 +192,8 @@ interface RunRecord {
   sampler?: MemorySampler;
   summary?: SamplerSummary;
   forwardedSignals: string[];
+  processes?: ObservedProcess[];
+  processesNotRecorded?: number;
   /** Set when the program gets a process group of its own (timeout or stop asked for). */
   groupStop: GroupStop | undefined;
   /** Thrown by onStart: reported once the program is done, not in the middle of it. */
@@ -257,12 +270,14 @@ function assembleResult(record: RunRecord, outcome: Outcome): LaunchResult {
     ...figures,
     signal: outcome.signalNumber === null ? null : signalNameOf(outcome.signalNumber),
     startedAt: record.startedAt,
-    timeline: summary?.timeline ?? [],
-    ...(summary && summary.timeline.length > 0 ? { treePeakRssBytes: summary.treePeakRssBytes } : {}),
+    timeline: summary?.timeline ?? NO_TIMELINE,
+    ...(summary && summary.timeline.samples > 0 ? { treePeakRssBytes: summary.treePeakRssBytes } : {}),
     pssAvailable: summary?.pssAvailable ?? false,
     ...(summary?.timelineError === undefined ? {} : { timelineError: summary.timelineError }),
     ...(execError ? { execError } : {}),
     forwardedSignals: record.forwardedSignals,
+    ...(record.processes ? { processes: record.processes } : {}),
+    ...(record.processesNotRecorded ? { processesNotRecorded: record.processesNotRecorded } : {}),
     timedOut: record.groupStop?.timedOut ?? false,
     samplerCost: summary?.cost ?? NO_SAMPLER_COST,
     ...(record.stdout ? { stdout: Buffer.concat(record.stdout) } : {}),
@@ -336,8 +351,11 @@ function runThroughLauncher(request: LaunchRequest, launcher: string, stdio: Std
       else if (event?.kind === "forwarded") record.forwardedSignals.push(signalNameOf(event.signalNumber));
       else if (event?.kind === "exec-error") execErrno = event.errno;
       else if (event?.kind === "launch-error") launchError = event;
+      else if (event?.kind === "proc") (record.processes ??= []).push(event.process);
+      else if (event?.kind === "proc-overflow") record.processesNotRecorded = event.count;
       else if (event?.kind === "end") {
         end = event;
+        record.processes ??= []; // the census ran, even if the program ended before a walk
         stopSampling(record); // the pid may be reused from now on
       }
     };

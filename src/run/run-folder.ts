@@ -1,7 +1,9 @@
-// Every run gets a folder of its own. It is created with a non-recursive mkdir of the
-// final path, which fails when the path exists: two runs started in the same
-// millisecond get different names, and an existing folder is never reused.
-import { accessSync, constants, mkdirSync, readdirSync } from "node:fs";
+// Every run gets a folder of its own. A run owns its folder once it has created the
+// claim file in it with O_EXCL: of several runs given the same -o at once (a new or an
+// existing empty folder), exactly one gets it; the others stop before their program
+// starts. Default folders are also made with a non-recursive mkdir of a fresh name, so
+// two runs started in the same second get different names.
+import { closeSync, mkdirSync, openSync, readdirSync, writeSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { environmentError, usageError } from "../core/errors.js";
 
@@ -24,6 +26,9 @@ function safeNamePart(text: string): string {
   return text.replace(/[^A-Za-z0-9._+-]+/g, "_").slice(0, 40) || "program";
 }
 
+/** The claim file: the first file of every run folder, kept (hidden, not an artifact). */
+export const RUN_FOLDER_CLAIM = ".allocrun-claim";
+
 export function createRunFolder(request: RunFolderRequest): string {
   if (request.outDir !== undefined) return claimExplicitFolder(resolve(request.cwd, request.outDir));
   const parent = resolve(request.cwd, "allocrun-out");
@@ -31,7 +36,7 @@ export function createRunFolder(request: RunFolderRequest): string {
   const base = `${timestampForFolder(request.now ?? new Date())}-${safeNamePart(basename(request.programPath))}-${request.allocator}`;
   for (let attempt = 1; attempt < 1000; attempt++) {
     const candidate = join(parent, attempt === 1 ? base : `${base}-${attempt}`);
-    if (tryMkdir(candidate)) return candidate;
+    if (tryMkdir(candidate) && tryClaim(candidate)) return candidate;
   }
   throw environmentError(`could not create a run folder in ${parent}`, "clean up old runs or pass -o DIR");
 }
@@ -43,16 +48,37 @@ function claimExplicitFolder(path: string): string {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOTDIR") throw usageError(`--out ${path} is a file, not a folder`, "pass a new or empty folder");
   }
-  if (existing !== undefined) {
-    if (existing.length > 0) {
-      throw usageError(`--out ${path} already holds files; allocrun never overwrites a run`, "pass a new or empty folder");
-    }
-    checkWritable(path);
-    return path;
+  if (existing === undefined) {
+    makeParent(resolve(path, ".."), path);
+    tryMkdir(path); // made by another run just now: the claim below decides
+  } else if (existing.length > 0) {
+    throw alreadyUsedError(path);
   }
-  makeParent(resolve(path, ".."), path);
-  if (!tryMkdir(path)) throw usageError(`--out ${path} was created by someone else just now`, "pass another folder");
+  if (!tryClaim(path)) throw alreadyUsedError(path);
   return path;
+}
+
+function alreadyUsedError(path: string) {
+  return usageError(`--out ${path} already holds files (or another allocrun run took it just now); allocrun never overwrites a run`, "pass a new or empty folder");
+}
+
+/** Creates the claim file; false when another run created it first. */
+function tryClaim(path: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(join(path, RUN_FOLDER_CLAIM), "wx");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw unwritableError(path, error);
+  }
+  try {
+    writeSync(fd, `pid ${process.pid}\n`);
+  } catch {
+    // The empty file claims the folder just as well.
+  } finally {
+    closeSync(fd);
+  }
+  return true;
 }
 
 function makeParent(path: string, shown: string): void {
@@ -69,14 +95,6 @@ function tryMkdir(path: string): boolean {
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw unwritableError(path, error);
-  }
-}
-
-function checkWritable(path: string): void {
-  try {
-    accessSync(path, constants.W_OK);
-  } catch (error) {
     throw unwritableError(path, error);
   }
 }

@@ -10,13 +10,16 @@
 //    PSS_MIN_SAMPLES_APART samples (at 0.5% and every 10th sample the bench showed 5–9%
 //    slower wall time on the 256–300 MiB examples).
 //
-// Timeline file (optional), CSV with a header line:
+// Samples are not all kept: src/run/timeline-recorder.ts keeps a summary of every sample
+// and at most maxTimelinePoints of them (the lowest and highest of each window once a run
+// is long), in memory and in the timeline file alike.
+//
+// Timeline file (optional), CSV with a header line, one row per kept sample:
 //   t_ms        milliseconds since the program started (from allocrun's clock)
 //   rss_bytes   VmRSS summed over the process tree (shared pages counted once per process)
 //   pss_bytes   PSS summed over the tree; empty on samples where it was not read
 //   hwm_bytes   VmHWM of the main process so far
 //   processes   processes in the tree at that moment
-import { closeSync, openSync, writeSync } from "node:fs";
 import {
   appendChildPids,
   readProcessCpuSeconds,
@@ -24,6 +27,7 @@ import {
   readProcessPssBytes,
   type ProcessCpuSeconds,
 } from "./proc-reader.js";
+import { DEFAULT_MAX_TIMELINE_POINTS, TimelineRecorder, type RecordedTimeline } from "./timeline-recorder.js";
 
 export interface MemorySample {
   /** Milliseconds since the program started. */
@@ -44,12 +48,14 @@ export interface SamplerOptions {
   originMs: number;
   /** Streams the timeline to this CSV file as it is sampled. */
   timelinePath?: string;
+  /** Samples kept in memory and rows in the file at most (DEFAULT_MAX_TIMELINE_POINTS). */
+  maxTimelinePoints?: number;
   /** Also read CPU times of the main process (when nothing better will report them). */
   readCpuTimes?: boolean;
 }
 
 export interface SamplerSummary {
-  timeline: MemorySample[];
+  timeline: RecordedTimeline;
   /** Largest tree RSS seen; 0 without samples. */
   treePeakRssBytes: number;
   /** Largest VmHWM of the main process seen; 0 without samples. */
@@ -83,18 +89,13 @@ const DISCOVERY_DUTY_FRACTION = 0.005;
 /** One slow search (the machine was busy) must not hide new children for long. */
 const DISCOVERY_MAX_SAMPLES_APART = 10;
 const MAX_TREE_PROCESSES = 4096;
-const TIMELINE_FLUSH_SAMPLES = 50;
-const TIMELINE_HEADER = "t_ms,rss_bytes,pss_bytes,hwm_bytes,processes\n";
 
 export class MemorySampler {
   readonly #pid: number;
   readonly #options: SamplerOptions;
-  readonly #timeline: MemorySample[] = [];
+  readonly #timeline: TimelineRecorder;
   readonly #tree: number[] = [];
   #timer: NodeJS.Timeout | undefined;
-  #timelineFd: number | undefined;
-  #timelineError: string | undefined;
-  #pendingCsv = "";
   #treePeakRssBytes = 0;
   #mainPeakHwmBytes = 0;
   #pssAvailable = false;
@@ -113,15 +114,10 @@ export class MemorySampler {
     this.#options = options;
     this.#pssSchedule = new DutySchedule(PSS_DUTY_FRACTION, options.intervalMs, PSS_MIN_SAMPLES_APART, Infinity);
     this.#discoverySchedule = new DutySchedule(DISCOVERY_DUTY_FRACTION, options.intervalMs, 1, DISCOVERY_MAX_SAMPLES_APART);
-    if (options.timelinePath !== undefined) {
-      // A failing timeline file must not take down the run of a program that is already going.
-      try {
-        this.#timelineFd = openSync(options.timelinePath, "w");
-        writeSync(this.#timelineFd, TIMELINE_HEADER);
-      } catch (error) {
-        this.#timelineError = (error as Error).message;
-      }
-    }
+    this.#timeline = new TimelineRecorder({
+      maxPoints: options.maxTimelinePoints ?? DEFAULT_MAX_TIMELINE_POINTS,
+      ...(options.timelinePath === undefined ? {} : { path: options.timelinePath }),
+    });
   }
 
   /** Takes a first sample now, then one every interval until stop(). */
@@ -135,17 +131,14 @@ export class MemorySampler {
   stop(): SamplerSummary {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
-    if (this.#timelineFd !== undefined) {
-      this.#flushTimeline();
-      closeSync(this.#timelineFd);
-      this.#timelineFd = undefined;
-    }
+    const timeline = this.#timeline.finish();
+    const timelineError = this.#timeline.error();
     return {
-      timeline: this.#timeline,
+      timeline,
       treePeakRssBytes: this.#treePeakRssBytes,
       mainPeakHwmBytes: this.#mainPeakHwmBytes,
       pssAvailable: this.#pssAvailable,
-      ...(this.#timelineError === undefined ? {} : { timelineError: this.#timelineError }),
+      ...(timelineError === undefined ? {} : { timelineError }),
       ...(this.#cpu ? { cpu: this.#cpu } : {}),
       cost: {
         samples: this.#samples,
@@ -221,22 +214,14 @@ export class MemorySampler {
   }
 
   #record(sample: MemorySample): void {
-    this.#timeline.push(sample);
+    this.#timeline.add(sample);
     if (sample.rssBytes > this.#treePeakRssBytes) this.#treePeakRssBytes = sample.rssBytes;
     if ((sample.hwmBytes ?? 0) > this.#mainPeakHwmBytes) this.#mainPeakHwmBytes = sample.hwmBytes ?? 0;
-    if (this.#timelineFd === undefined) return;
-    this.#pendingCsv += `${sample.tMs},${sample.rssBytes},${sample.pssBytes ?? ""},${sample.hwmBytes ?? ""},${sample.processes}\n`;
-    if (this.#timeline.length % TIMELINE_FLUSH_SAMPLES === 0) this.#flushTimeline();
   }
 
-  #flushTimeline(): void {
-    if (this.#timelineFd === undefined || this.#pendingCsv === "") return;
-    try {
-      writeSync(this.#timelineFd, this.#pendingCsv);
-    } catch (error) {
-      this.#timelineError ??= (error as Error).message;
-    }
-    this.#pendingCsv = "";
+  /** Samples held in memory now (bounded by maxTimelinePoints). */
+  retainedSamples(): number {
+    return this.#timeline.retainedPoints();
   }
 }
 

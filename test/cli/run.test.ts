@@ -123,7 +123,7 @@ describe("allocrun run: profiles land in the run folder", () => {
   it("explains a missing final dump when the program dies of a signal", async () => {
     const out = join(await temps.make(), "run");
     const result = await runCli(["--jemalloc", "--prof", "--no-analyze", "-o", out, "--", "sh", "-c", "kill -TERM $$"]);
-    expect(result.exitCode).toBe(143);
+    expect(result.signal).toBe("SIGTERM");
     expect(readManifest(out).warnings.join("\n")).toMatch(/died of SIGTERM/);
   });
 
@@ -148,6 +148,40 @@ describe("allocrun run: profiles land in the run folder", () => {
     const runs = await Promise.all([1, 2, 3].map(() => runCli(["--glibc", "-q", "--", "true"], { cwd })));
     expect(runs.map((r) => r.exitCode)).toEqual([0, 0, 0]);
     expect(readdirSync(join(cwd, "allocrun-out"))).toHaveLength(3);
+  });
+});
+
+describe("allocrun run: parallel runs given the same -o", () => {
+  // Exactly one run owns the folder; the others stop before their program starts.
+  async function raceForFolder(out: string) {
+    const runs = await Promise.all(
+      Array.from({ length: 10 }, () => runCli(["--jemalloc", "--prof", "--no-analyze", "-q", "-o", out, "--", buildExample("leak")])),
+    );
+    const winners = runs.filter((run) => run.exitCode === 0);
+    const losers = runs.filter((run) => run.exitCode !== 0);
+    expect(winners).toHaveLength(1);
+    expect(losers.map((run) => run.exitCode)).toEqual(Array(9).fill(125));
+    for (const loser of losers) {
+      expect(loser.stderr.trim().split("\n")).toHaveLength(1);
+      expect(loser.stderr).toMatch(/already holds files \(or another allocrun run took it just now\)/);
+    }
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { artifacts: { path: string; pid?: number; fromChildProcess?: boolean }[]; warnings: string[] };
+    const heaps = manifest.artifacts.filter((artifact) => artifact.path.endsWith(".heap"));
+    expect(heaps.length).toBeGreaterThan(0);
+    // One program's profiles only: every heap file names the same pid, the launched one.
+    expect(new Set(heaps.map((artifact) => artifact.pid)).size).toBe(1);
+    expect(heaps.every((artifact) => artifact.fromChildProcess === false)).toBe(true);
+    expect(manifest.warnings.join("\n")).not.toMatch(/child process/);
+    const onDisk = readdirSync(out).filter((name) => name !== "manifest.json" && !name.startsWith("."));
+    expect(manifest.artifacts.map((artifact) => artifact.path).sort()).toEqual(onDisk.sort());
+  }
+
+  it("lets exactly one of 10 runs own an existing empty folder; the others exit 125", async () => {
+    await raceForFolder(await temps.make());
+  });
+
+  it("lets exactly one of 10 runs create a new folder; the others exit 125", async () => {
+    await raceForFolder(join(await temps.make(), "new-run"));
   });
 });
 

@@ -8,7 +8,8 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, runCli, type CliResult } from "../helpers/cli.js";
 import { buildExample } from "../helpers/examples.js";
-import { buildGoProgram, makeOwnedCopy, makeSharedTempDir, NOBODY, whyNo32BitCompiler, whyNotRunAsNobody } from "./helpers/programs.js";
+import { buildGoProgram, makeOwnedCopy, makeSharedTempDir, NOBODY, whyNotRunAsNobody } from "./helpers/programs.js";
+import { whyNo32BitCompiler } from "../helpers/machine-capabilities.js";
 
 async function runAsNobody(args: string[], cwd: string): Promise<CliResult> {
   const result = await execa("runuser", ["-u", NOBODY.name, "--", process.execPath, CLI, ...args], { cwd, reject: false, stdin: "ignore", env: { PATH: process.env.PATH } });

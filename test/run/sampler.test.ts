@@ -53,7 +53,7 @@ describe("MemorySampler", () => {
     const before = statusBytes(shell, "VmRSS") + statusBytes(sleeper, "VmRSS");
     sampler.sample();
     const after = statusBytes(shell, "VmRSS") + statusBytes(sleeper, "VmRSS");
-    const { timeline } = sampler.stop();
+    const { timeline: { points: timeline } } = sampler.stop();
     expect(timeline).toHaveLength(1);
     expect(timeline[0]!.processes).toBe(2);
     expect(timeline[0]!.rssBytes).toBeGreaterThanOrEqual(Math.min(before, after) * 0.99);
@@ -66,7 +66,7 @@ describe("MemorySampler", () => {
     const sampler = new MemorySampler(shell, { intervalMs: 1000, originMs: performance.now() });
     sampler.sample();
     sampler.sample();
-    const { timeline, pssAvailable, cost } = sampler.stop();
+    const { timeline: { points: timeline }, pssAvailable, cost } = sampler.stop();
     expect(pssAvailable).toBe(true);
     expect(cost.pssReads).toBe(1);
     expect(timeline[0]!.pssBytes).toBeGreaterThan(1024 * 1024);
@@ -80,7 +80,7 @@ describe("MemorySampler", () => {
     const sampler = new MemorySampler(shell, { intervalMs: 1000, originMs: performance.now(), timelinePath });
     sampler.sample();
     sampler.sample();
-    const { timeline } = sampler.stop();
+    const { timeline: { points: timeline } } = sampler.stop();
     const rows = readFileSync(timelinePath, "utf8").trim().split("\n");
     expect(rows[0]).toBe("t_ms,rss_bytes,pss_bytes,hwm_bytes,processes");
     expect(rows.slice(1).map((row) => row.split(",").map((cell) => (cell === "" ? undefined : Number(cell))))).toEqual(
@@ -88,12 +88,31 @@ describe("MemorySampler", () => {
     );
   });
 
+  it("keeps memory and the timeline file within maxTimelinePoints over many samples, with a summary of all", async () => {
+    const { shell } = await startShellWithSleeper();
+    const timelinePath = join(scratch, "bounded.csv");
+    const sampler = new MemorySampler(shell, { intervalMs: 1000, originMs: performance.now(), timelinePath, maxTimelinePoints: 100 });
+    let mostRetained = 0;
+    for (let index = 0; index < 2000; index++) {
+      sampler.sample();
+      mostRetained = Math.max(mostRetained, sampler.retainedSamples());
+    }
+    const { timeline, treePeakRssBytes } = sampler.stop();
+    expect(mostRetained).toBeLessThanOrEqual(102); // the kept points plus the open window
+    expect(timeline.samples).toBe(2000);
+    expect(timeline.points.length).toBeLessThanOrEqual(100);
+    expect(timeline.maxRssBytes).toBe(treePeakRssBytes);
+    const rows = readFileSync(timelinePath, "utf8").trim().split("\n").slice(1);
+    expect(rows).toHaveLength(timeline.points.length);
+    expect(Math.max(...rows.map((row) => Number(row.split(",")[1])))).toBe(treePeakRssBytes);
+  });
+
   it("records nothing for a process that has already exited", async () => {
     const child = spawn("/bin/true");
     await new Promise((resolve) => child.on("close", resolve));
     const sampler = new MemorySampler(child.pid!, { intervalMs: 1000, originMs: performance.now() });
     sampler.sample();
-    expect(sampler.stop()).toMatchObject({ timeline: [], treePeakRssBytes: 0, pssAvailable: false });
+    expect(sampler.stop()).toMatchObject({ timeline: { samples: 0, points: [], meanRssBytes: null }, treePeakRssBytes: 0, pssAvailable: false });
   });
 });
 

@@ -8,6 +8,7 @@ import { inputError, usageError } from "../../core/errors.js";
 import { constants as osConstants } from "node:os";
 import { ExitCode, exitCodeForSignal } from "../../core/exit-codes.js";
 import { describeCompareFailure } from "../../compare/exit-status.js";
+import { endBySignal } from "../../run/signal-relay.js";
 import { painterFor } from "../../core/terminal.js";
 import { resolveProgram } from "../../run/resolve-program.js";
 import { parseCompareArguments, formatCompareHelp, type CompareOptions } from "../../compare/compare-options.js";
@@ -97,7 +98,11 @@ export default async function compare(args: string[]): Promise<number> {
   process.stdout.write(renderTerminalReport(outcome.report, painterFor(process.stdout), cwd));
   const { stopped } = outcome.report;
   if (stopped) say(`stopped after ${stopped.runsDone} of ${stopped.runsPlanned} runs: ${stopped.detail}; the report above covers the runs done`);
-  if (stoppedBy) return exitCodeForSignal(osConstants.signals[stoppedBy]);
+  if (stoppedBy) {
+    // As `run` does: end by the same signal, so one Ctrl-C also stops a shell loop of compares.
+    endBySignal(osConstants.signals[stoppedBy]);
+    return exitCodeForSignal(osConstants.signals[stoppedBy]);
+  }
   const failure = describeCompareFailure(outcome.report);
   if (failure && !stopped) say(failure.message);
   return failure ? failure.status : ExitCode.ok;
@@ -111,7 +116,8 @@ function exportPaths(options: CompareOptions): string[] {
 
 function checkInputFile(path: string, shown: string): string {
   try {
-    if (!statSync(path).isFile()) throw inputError(`--input ${shown} is not a file`, "pass a file to feed to the program's standard input");
+    // A FIFO or a device (/dev/null, /dev/zero) is standard input as much as a file is.
+    if (statSync(path).isDirectory()) throw inputError(`--input ${shown} is a folder`, "pass a file, FIFO or device to feed to the program's standard input");
     accessSync(path, constants.R_OK);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === undefined) throw error;

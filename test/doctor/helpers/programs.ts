@@ -3,7 +3,7 @@
 // embeds it), set-ID copies, and a way to run commands as an unprivileged user.
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EXAMPLES_DIR, REPO_ROOT } from "../../helpers/examples.js";
@@ -80,17 +80,6 @@ export function whyNotRunAsNobody(): string | undefined {
   const probe = spawnSync("runuser", ["-u", NOBODY.name, "--", "test", "-r", join(REPO_ROOT, "bin", "allocrun.js")]);
   if (probe.status !== 0) return `the nobody user cannot read ${REPO_ROOT}`;
   return undefined;
-}
-
-/** Why `gcc -m32` cannot link here, or undefined. */
-export function whyNo32BitCompiler(): string | undefined {
-  const directory = mkdtempSync(join(tmpdir(), "allocrun-m32-"));
-  try {
-    const result = spawnSync("gcc", ["-m32", "-x", "c", "-o", join(directory, "probe"), "-"], { input: "int main(void){return 0;}\n" });
-    return result.status === 0 ? undefined : "gcc -m32 cannot link: install gcc-multilib";
-  } finally {
-    rmSync(directory, { recursive: true, force: true });
-  }
 }
 
 /** Why musl-gcc is unusable here, or undefined. */
