@@ -204,13 +204,9 @@ export async function runComparison(request: CompareRequest, hooks: CompareHooks
   const results = summarizeVariants(inputs, baseline, comparisonSettings, noise, roughMeanRss);
   const machine = load.finish();
   if (machine.warning) note(machine.warning);
-  for (const result of results) {
-    const base = results.find((r) => r.variant === baseline);
-    if (result === base && base) {
-      const noisy = METRICS.filter(({ key }) => base[key]?.highSpread).map(({ title, key }) => `${title} ±${(((base[key]?.spread.relativeMad ?? 0) * 100).toFixed(0))}%`);
-      if (noisy.length) note(`the baseline ${baseline} varies a lot from run to run (${noisy.join(", ")}): a multithreaded or nondeterministic workload; its verdicts need differences larger than that`);
-    }
-  }
+  const baselineResult = results.find((result) => result.variant === baseline);
+  const noisy = METRICS.filter(({ key }) => baselineResult?.[key]?.highSpread).map(({ title, key }) => `${title} ±${((baselineResult?.[key]?.spread.relativeMad ?? 0) * 100).toFixed(0)}%`);
+  if (noisy.length) note(`the baseline ${baseline} varies a lot from run to run (${noisy.join(", ")}): a multithreaded or nondeterministic workload; its verdicts need differences larger than that`);
   const report: CompareReport = {
     schemaVersion: COMPARE_SCHEMA_VERSION,
     tool: { name: "allocrun", version: TOOL_VERSION },
