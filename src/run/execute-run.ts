@@ -51,6 +51,21 @@ export function buildProgramEnvironment(baseEnv: NodeJS.ProcessEnv, allocrunVars
   return env;
 }
 
+/**
+ * The program's stderr, where allocators print their exit statistics: teed by the launcher,
+ * or in the file the caller sent it to (ci writes stderr.log). Undefined when not kept.
+ */
+function readProgramStderr(launch: LaunchResult, stdio: LaunchRequest["stdio"]): Buffer | undefined {
+  if (launch.stderr !== undefined) return launch.stderr;
+  const stderr = typeof stdio === "object" ? stdio.stderr : undefined;
+  if (typeof stderr !== "object" || !("file" in stderr)) return undefined;
+  try {
+    return readFileSync(stderr.file);
+  } catch {
+    return undefined;
+  }
+}
+
 export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> {
   const { prepared, runDir } = request;
   const vars = renderProgramVariables(prepared, runDir, request.program);
@@ -76,9 +91,10 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
   const seen = observation ? await observation.result : undefined;
   const warnings = [...prepared.warnings];
   let allocatorStats: AllocatorStatsFound | null = null;
-  if (wantsStats && launch.stderr !== undefined) {
-    writeFileSync(join(runDir, STATS_LOG), launch.stderr);
-    allocatorStats = readStatsSafely(launch.stderr.toString("utf8"), warnings);
+  const statsText = wantsStats ? readProgramStderr(launch, stdio) : undefined;
+  if (statsText !== undefined) {
+    writeFileSync(join(runDir, STATS_LOG), statsText);
+    allocatorStats = readStatsSafely(statsText.toString("utf8"), warnings);
     if (allocatorStats) {
       for (const finding of checkFragmentation(allocatorStats, launch.peakRssBytes)) warnings.push(`${finding.what} — ${finding.fix}`);
     }

@@ -7,7 +7,8 @@
 // which misses whatever the program touches after the last sample: the method is
 // reported in LaunchResult.peakRssMethod.
 import { execFileSync, spawn, type ChildProcess, type StdioOptions } from "node:child_process";
-import { closeSync, existsSync, openSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, statSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { isatty } from "node:tty";
 import { fileURLToPath } from "node:url";
 import { environmentError, inputError } from "../core/errors.js";
@@ -45,17 +46,32 @@ export function findLauncher(): string | undefined {
   return existsSync(LAUNCHER_PATH) ? LAUNCHER_PATH : undefined;
 }
 
-/** The launcher, (re)built first when missing or older than native/launch.c; undefined
- * when it cannot be built here (no C compiler). */
+/** Left beside the launcher when building it failed: later runs do not try again until launch.c changes. */
+const FAILED_BUILD_MARKER = `${LAUNCHER_PATH}.build-failed`;
+
+/**
+ * The launcher, built first when it is missing (an install whose postinstall could not
+ * build it, a checkout without `npm install`); undefined when it cannot be built here (no
+ * C compiler). A present launcher costs one existence check; a failed build is tried
+ * again only after native/launch.c changes.
+ */
 export function ensureLauncher(): string | undefined {
-  const isCurrent = existsSync(LAUNCHER_PATH) && statSync(LAUNCHER_PATH).mtimeMs >= statSync(LAUNCHER_SOURCE).mtimeMs;
-  if (isCurrent) return LAUNCHER_PATH;
+  if (existsSync(LAUNCHER_PATH)) return LAUNCHER_PATH;
+  if (!existsSync(LAUNCHER_SOURCE)) return undefined;
+  if (existsSync(FAILED_BUILD_MARKER) && statSync(FAILED_BUILD_MARKER).mtimeMs >= statSync(LAUNCHER_SOURCE).mtimeMs) return undefined;
   try {
     execFileSync(process.execPath, [BUILD_SCRIPT, "--quiet"], { stdio: ["ignore", 2, 2] });
   } catch {
-    // The script explains itself on stderr; an older launcher, if any, still works.
+    // The script explains itself on stderr.
   }
-  return findLauncher();
+  if (existsSync(LAUNCHER_PATH)) return LAUNCHER_PATH;
+  try {
+    mkdirSync(dirname(FAILED_BUILD_MARKER), { recursive: true });
+    writeFileSync(FAILED_BUILD_MARKER, "");
+  } catch {
+    // A read-only install: the attempt repeats, which is all it costs.
+  }
+  return undefined;
 }
 
 export type InputSpec = "inherit" | "ignore" | { file: string };
@@ -132,7 +148,7 @@ export interface LaunchResult {
 /** Runs the program to completion. Rejects only when allocrun itself could not run it;
  * a program that fails, is killed or cannot be executed resolves normally. */
 export async function launchProgram(request: LaunchRequest): Promise<LaunchResult> {
-  const launcher = request.launcherPath === undefined ? findLauncher() : (request.launcherPath ?? undefined);
+  const launcher = request.launcherPath === undefined ? ensureLauncher() : (request.launcherPath ?? undefined);
   const io = openStdio(request.stdio ?? "inherit", request.stdinFile);
   const signals = holdSignals();
   try {
