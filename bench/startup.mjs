@@ -16,6 +16,8 @@ const commands = {
   "node -e 0": [process.execPath, ["-e", "0"]],
   "allocrun --glibc -- true": [process.execPath, [cli, "--glibc", "-q", "-o", "", "--", "true"]],
   "allocrun --jemalloc -- true": [process.execPath, [cli, "--jemalloc", "-q", "-o", "", "--", "true"]],
+  // As a shell starts it: through the #! line (/bin/sh, then node), needs node on PATH.
+  "allocrun (#!) --glibc -- true": [cli, ["--glibc", "-q", "-o", "", "--", "true"]],
 };
 
 function timeOnce(name, [file, args], index) {

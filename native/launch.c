@@ -19,6 +19,14 @@
  *   not-forwarded <signo> <why>    why: "group" (sent to the whole process group or by the
  *                                  terminal: the program got it directly) or "echo" (our
  *                                  parent relaying that same group signal)
+ *   proc <pid> <ppid> <hwm_kib> <preload> <secure> <exact> <name> <exe>
+ *                                  one per process seen under the launcher (process-census.c),
+ *                                  written just before "end": preload 1 all LD_PRELOAD libraries
+ *                                  mapped, 0 the loader finished without them, -1 never seen
+ *                                  finished; secure 1 real and effective ids differed; exact 1
+ *                                  hwm is ru_maxrss (reaped here), else VmHWM as last seen;
+ *                                  exe "-" when unreadable; the exe path is the rest of the line
+ *   proc-overflow <count>          processes not recorded (the census is full)
  *   end exit|signal <n> <maxrss_kib> <utime_us> <stime_us> <wall_us>
  *                                  rusage of wait4 (the program and the descendants it
  *                                  waited for); wall from before fork to after wait4
@@ -35,6 +43,12 @@
  *  Not covered: a sender that signals each process on its own, node first (the relayed
  *  copy then arrives before the sender's own copy reaches us); the program gets it twice.
  * The program starts with default dispositions for every signal and an empty mask.
+ *
+ * ALLOCRUN_LAUNCH_OWN_GROUP=1 (not passed on to the program): the program leads a process
+ * group of its own, so that allocrun can stop it and everything it started with one kill
+ * of the group (compare's --timeout, Ctrl-C). The terminal's signals then do not reach the
+ * program, so the launcher ignores group-wide copies and passes every signal from its
+ * parent to the program's whole group.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,15 +58,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "process-census.h"
+
 #define STATUS_FD 3
 #define ECHO_WINDOW_NS (2LL * 1000 * 1000 * 1000)
 #define TARGET_PRELOAD_VAR "ALLOCRUN_TARGET_LD_PRELOAD"
+#define OWN_GROUP_VAR "ALLOCRUN_LAUNCH_OWN_GROUP"
+
+static int own_group;
+
 
 extern char **environ;
 
@@ -102,6 +123,7 @@ static char **build_program_environment(void) {
   for (size_t i = 0; i < count; i++) {
     const char *entry = environ[i];
     if (strncmp(entry, TARGET_PRELOAD_VAR "=", sizeof TARGET_PRELOAD_VAR) == 0) continue;
+    if (strncmp(entry, OWN_GROUP_VAR "=", sizeof OWN_GROUP_VAR) == 0) continue;
     if (target_preload && strncmp(entry, "LD_PRELOAD=", 11) == 0) continue;
     env[used++] = (char *)entry;
   }
@@ -129,6 +151,7 @@ static void exec_program(const char *file, char **argv, char **env, int status_f
   sigset_t empty;
   sigemptyset(&empty);
   sigprocmask(SIG_SETMASK, &empty, NULL);
+  if (own_group) setpgid(0, 0);
   execve(file, argv, env);
   int error = errno;
   while (write(status_fd, &error, sizeof error) < 0 && errno == EINTR) {
@@ -141,6 +164,14 @@ static int is_from_parent(const siginfo_t *info) {
 }
 
 static void decide_forwarding(pid_t child, int signo, const siginfo_t *info) {
+  if (own_group) {
+    if (!is_from_parent(info)) {
+      report("not-forwarded %d group\n", signo);
+    } else if (kill(-child, signo) == 0) {
+      report("forwarded %d\n", signo);
+    }
+    return;
+  }
   long long now = monotonic_ns();
   if (!is_from_parent(info)) {
     if (now > echo_deadline_ns[signo]) pending_echoes[signo] = 0;
@@ -155,6 +186,28 @@ static void decide_forwarding(pid_t child, int signo, const siginfo_t *info) {
     return;
   }
   if (kill(child, signo) == 0) report("forwarded %d\n", signo);
+}
+
+/* Reaps what has ended: the program, and orphans of it that were reparented to us
+ * (subreaper). Returns 1 once the program itself was reaped, its status in *status. */
+static int reap_children(pid_t program, int *status, struct rusage *usage) {
+  for (;;) {
+    int reaped_status;
+    struct rusage reaped_usage;
+    pid_t reaped = wait4(-1, &reaped_status, WNOHANG, &reaped_usage);
+    if (reaped == 0) return 0;
+    if (reaped < 0) {
+      if (errno == EINTR) continue;
+      if (errno == ECHILD) return 0;
+      fail("wait4");
+    }
+    if (reaped == program) {
+      *status = reaped_status;
+      *usage = reaped_usage;
+      return 1;
+    }
+    census_note_reaped(reaped, &reaped_usage);
+  }
 }
 
 static long long timeval_us(struct timeval tv) {
@@ -184,7 +237,13 @@ int main(int argc, char **argv) {
   sigaddset(&waited, SIGCHLD);
   if (sigprocmask(SIG_BLOCK, &waited, NULL) < 0) fail("sigprocmask");
 
+  const char *own_group_value = getenv(OWN_GROUP_VAR);
+  own_group = own_group_value != NULL && strcmp(own_group_value, "1") == 0;
   char **program_env = build_program_environment();
+  census_init(getenv(TARGET_PRELOAD_VAR));
+  /* Orphans of the program (a daemon's double fork, `cmd &` of a shell that exits) become
+   * our children, so the census still sees them and they are reaped. */
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
   /* Learns whether exec worked: the child writes errno here, or exec closes it. */
   int exec_status[2];
   if (pipe2(exec_status, O_CLOEXEC) < 0) fail("pipe2");
@@ -193,6 +252,8 @@ int main(int argc, char **argv) {
   pid_t child = fork();
   if (child < 0) fail("fork");
   if (child == 0) exec_program(argv[1], argv + 2, program_env, exec_status[1]);
+  /* Both sides set the group, so it exists whichever runs first. */
+  if (own_group) setpgid(child, child);
   close(exec_status[1]);
   int exec_errno = 0;
   ssize_t got;
@@ -209,25 +270,28 @@ int main(int argc, char **argv) {
 
   int status = 0;
   struct rusage usage;
+  long long census_wait_ns = census_tick();
   for (;;) {
     siginfo_t info;
-    int signo = sigwaitinfo(&waited, &info);
+    struct timespec timeout = {census_wait_ns / 1000000000LL, census_wait_ns % 1000000000LL};
+    int signo = sigtimedwait(&waited, &info, &timeout);
     if (signo < 0) {
       if (errno == EINTR) continue;
-      fail("sigwaitinfo");
+      if (errno != EAGAIN) fail("sigtimedwait");
+      census_wait_ns = census_tick();
+      continue;
     }
     if (signo != SIGCHLD) {
       decide_forwarding(child, signo, &info);
       continue;
     }
-    pid_t reaped = wait4(child, &status, WNOHANG, &usage);
-    if (reaped == child) break;
-    if (reaped < 0 && errno != EINTR) fail("wait4");
+    if (reap_children(child, &status, &usage)) break;
   }
   long long wall_us = (monotonic_ns() - started_ns) / 1000;
 
   const char *kind = WIFSIGNALED(status) ? "signal" : "exit";
   int value = WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status);
+  census_report(STATUS_FD);
   report("end %s %d %ld %lld %lld %lld\n", kind, value, usage.ru_maxrss, timeval_us(usage.ru_utime),
          timeval_us(usage.ru_stime), wall_us);
   return WIFSIGNALED(status) ? 128 + value : value;

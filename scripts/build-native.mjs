@@ -12,7 +12,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const source = join(root, "native", "launch.c");
+const sources = ["launch.c", "process-census.c"].map((name) => join(root, "native", name));
 const output = join(root, "native", "build", "allocrun-launch");
 const quiet = process.argv.includes("--quiet");
 
@@ -22,7 +22,7 @@ function findCompiler() {
 }
 
 function compile(compiler, linkFlags, target) {
-  const result = spawnSync(compiler, ["-O2", ...linkFlags, "-o", target, source], { encoding: "utf8" });
+  const result = spawnSync(compiler, ["-O2", ...linkFlags, "-o", target, ...sources], { encoding: "utf8" });
   return { ok: result.status === 0, stderr: result.stderr ?? String(result.error ?? "") };
 }
 

@@ -6,7 +6,7 @@ import type { UnsymbolizedObject } from "../symbolize/unsymbolized-hints.js";
 import { diffProfiles, type ProfileDiff } from "./diff.js";
 import { computeFunctionTable, type FunctionRow } from "./function-table.js";
 import { rankGrowth, type GrowthRow } from "./growth.js";
-import { extractStacks, type StackProfile } from "./stacks.js";
+import { extractStacks, type FunctionRef, type StackProfile } from "./stacks.js";
 
 /** A symbolized profile with allocator frames dropped, and where it came from. */
 export interface PreparedProfile {
@@ -77,8 +77,16 @@ export function analyzeGrowth(series: readonly PreparedProfile[], sampleType: st
 
 function objectsSeenIn(profiles: StackProfile[], objects: UnsymbolizedObject[]): UnsymbolizedObject[] {
   const unnamed = new Set<string>();
+  // Frames share their function: look at each function once, not at every frame.
+  const seen = new Set<FunctionRef>();
   for (const profile of profiles) {
-    for (const stack of profile.stacks) for (const frame of stack.frames) if (frame.fn.name.startsWith(`${frame.fn.object}+0x`)) unnamed.add(frame.fn.object);
+    for (const stack of profile.stacks) {
+      for (const { fn } of stack.frames) {
+        if (seen.has(fn)) continue;
+        seen.add(fn);
+        if (fn.name.startsWith(`${fn.object}+0x`)) unnamed.add(fn.object);
+      }
+    }
   }
   return objects.filter((object) => unnamed.has(object.path.slice(object.path.lastIndexOf("/") + 1)));
 }

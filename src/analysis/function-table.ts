@@ -13,29 +13,33 @@ export interface FunctionRow {
 
 export function computeFunctionTable(profile: StackProfile): FunctionRow[] {
   const rows = new Map<string, FunctionRow>();
-  const lineWeights = new Map<string, Map<number, number>>();
+  /** Per row, the last stack that added to its cum: recursion counts once per stack. */
+  const lastStack = new Map<FunctionRow, number>();
+  const lineWeights = new Map<FunctionRow, Map<number, number>>();
   const rowFor = (fn: FunctionRef): FunctionRow => {
     let row = rows.get(fn.key);
-    if (row === undefined) rows.set(fn.key, (row = { fn, flat: 0, cum: 0, line: 0 }));
+    if (row === undefined) {
+      rows.set(fn.key, (row = { fn, flat: 0, cum: 0, line: 0 }));
+      lastStack.set(row, -1);
+    }
     return row;
   };
-  for (const stack of profile.stacks) {
+  profile.stacks.forEach((stack, stackIndex) => {
     const leaf = stack.frames[0];
     if (leaf !== undefined) rowFor(leaf.fn).flat += stack.value;
-    const seen = new Set<string>();
     for (const frame of stack.frames) {
+      const row = rowFor(frame.fn);
       if (frame.line !== 0) {
-        let weights = lineWeights.get(frame.fn.key);
-        if (weights === undefined) lineWeights.set(frame.fn.key, (weights = new Map()));
+        let weights = lineWeights.get(row);
+        if (weights === undefined) lineWeights.set(row, (weights = new Map()));
         weights.set(frame.line, (weights.get(frame.line) ?? 0) + stack.value);
       }
-      if (seen.has(frame.fn.key)) continue;
-      seen.add(frame.fn.key);
-      rowFor(frame.fn).cum += stack.value;
+      if (lastStack.get(row) === stackIndex) continue;
+      lastStack.set(row, stackIndex);
+      row.cum += stack.value;
     }
-  }
-  for (const [key, weights] of lineWeights) {
-    const row = rows.get(key) as FunctionRow;
+  });
+  for (const [row, weights] of lineWeights) {
     let best = -Infinity;
     for (const [line, weight] of weights) if (Math.abs(weight) > best) [best, row.line] = [Math.abs(weight), line];
   }

@@ -66,7 +66,11 @@ export function extractStacks(profile: Profile, sampleType: string): StackProfil
     const value = sample.values[index] ?? 0;
     if (value === 0) continue;
     const frames: StackFrame[] = [];
-    for (const locationId of sample.locationIds) frames.push(...(framesByLocation.get(locationId) ?? []));
+    for (const locationId of sample.locationIds) {
+      const expanded = framesByLocation.get(locationId);
+      if (expanded === undefined) continue;
+      for (const frame of expanded) frames.push(frame);
+    }
     stacks.push({ frames, value });
     total += value;
   }

@@ -38,6 +38,8 @@ export interface MeasureRequest {
   noisyMetrics: MetricName[];
   runs: number;
   warmupRuns: number;
+  /** Undefined: no limit. */
+  timeoutSeconds: number | undefined;
   onProgress: (line: string) => void;
 }
 
@@ -148,8 +150,12 @@ async function runOnce(request: MeasureRequest, steps: CompositionStep[], runDir
     sampleIntervalMs: SAMPLE_INTERVAL_MS,
     baseEnv: request.env,
     stdio: { stdin: "ignore", stdout: { file: join(runDir, "stdout.log") }, stderr: { file: join(runDir, "stderr.log") } },
+    ...(request.timeoutSeconds === undefined ? {} : { timeoutMs: request.timeoutSeconds * 1000 }),
   });
   const { launch } = executed;
+  if (launch.timedOut) {
+    throw inputError(`the program ran past --timeout ${request.timeoutSeconds}s in ${runDir}: allocrun killed it (and its process group)`, `raise --timeout, or check why it hangs: its output is in ${join(runDir, "stderr.log")}`);
+  }
   if (launch.execError) {
     const kind = launch.execError.code === "ENOENT" ? "not-found" : "not-executable";
     throw new AllocrunError(kind, `${request.argv[0]}: ${launch.execError.message}`, { hint: "check the path, the #! line and chmod +x" });

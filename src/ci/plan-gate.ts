@@ -29,6 +29,8 @@ export interface GateRequest {
   updateBaseline: boolean;
   runs: number;
   warmupRuns: number;
+  /** --timeout: a run that lasts longer is killed (with its process group) and fails the gate. */
+  timeoutSeconds: number | undefined;
   outDir: string | undefined;
   junitPath: string | undefined;
   json: boolean;

@@ -71,6 +71,7 @@ function measure(gate: Gate, exactRun: boolean, noisyMetrics: MetricName[]): Pro
     noisyMetrics,
     runs: request.runs,
     warmupRuns: request.warmupRuns,
+    timeoutSeconds: request.timeoutSeconds,
     onProgress: gate.say,
   });
 }

@@ -39,10 +39,15 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-// Output piped into `head` and closed early is not an error worth a stack trace.
+// Output piped into `head` and closed early is not an error worth a stack trace. Without
+// a reader for stdout the command's output is done; without one for stderr (`2>&1 | true`)
+// allocrun just stops talking and still ends with the status it owes (the program's, in a run).
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
   throw error;
+});
+process.stderr.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") throw error;
 });
 
 main(process.argv.slice(2)).then(

@@ -96,3 +96,10 @@ export function parseSampleInterval(value: string, flagName: string): number {
   if (ms === undefined || ms < 1) throw usageError(`${flagName} needs a duration such as 20ms or 0.1s, got "${value}"`);
   return ms;
 }
+
+/** `--timeout`: "30s", "2m", "500ms", or a bare number of seconds (as timeout(1) takes it). */
+export function parseTimeoutSeconds(value: string, flagName: string): number {
+  const ms = /^\s*\d+(?:\.\d+)?\s*$/.test(value) ? Number(value) * 1000 : parseDurationMs(value);
+  if (ms === undefined || !(ms >= 1)) throw usageError(`${flagName} needs a duration such as 30s, 2m or 90 (seconds), got "${value}"`);
+  return ms / 1000;
+}

@@ -21,6 +21,8 @@ export interface RunOptions {
   top: number;
   sampleIntervalMs: number;
   envFormat: EnvironmentFormat;
+  /** Record the values of every variable set with -e/--env-file in manifest.json. */
+  recordEnv: boolean;
   help: boolean;
   /** The program and its arguments (empty for `env`). */
   command: string[];
@@ -79,6 +81,11 @@ const PRESET_FLAG_SPECS: RunOptionSpec[] = [
 export const RUN_OPTION_SPECS: RunOptionSpec[] = [
   ...COMPOSITION_OPTION_SPECS,
   ...PRESET_FLAG_SPECS,
+  {
+    names: ["--record-env"],
+    description: "record every -e/--env-file value in manifest.json (default: allocator variables only, others as <set>)",
+    apply: (o) => (o.recordEnv = true),
+  },
   { names: ["-o", "--out"], value: "DIR", description: "run folder (default ./allocrun-out/<time>-<program>-<allocator>)", apply: (o, v) => (o.outDir = v) },
   { names: ["--dry-run"], description: "print the environment and command, run nothing", apply: (o) => (o.dryRun = true) },
   { names: ["-q", "--quiet"], description: "no summary on stderr", apply: (o) => (o.quiet = true) },
@@ -121,6 +128,7 @@ export function defaultRunOptions(): RunOptions {
     top: 10,
     sampleIntervalMs: 20,
     envFormat: "shell",
+    recordEnv: false,
     help: false,
     command: [],
   };

@@ -1,8 +1,9 @@
 // From raw runs to per-variant figures, verdicts, the Pareto front and a recommendation.
 // Pure: everything here is decided from the numbers passed in.
 import { formatPercent } from "../core/units.js";
-import { compareWithBaseline, smallestPossiblePValue, summarizeSample, type ComparisonSettings } from "./statistics.js";
-import { METRICS, type MemoryBreakdown, type MetricKey, type MetricResult, type RunRecord, type VariantResult } from "./report-model.js";
+import { compareWithBaseline, runsNeededForSignificance, smallestPossiblePValue, summarizeSample, type ComparisonSettings } from "./statistics.js";
+import { METRICS, type MemoryBreakdown, type MetricKey, type MetricResult, type NoiseCheck, type RunRecord, type VariantResult } from "./report-model.js";
+import { applyVerdictRules, HIGH_SPREAD, measureNoiseFloor, type PendingVerdict } from "./verdict-rules.js";
 
 export interface VariantRuns {
   variant: string;
@@ -14,6 +15,8 @@ export interface VariantRuns {
   warmupRuns: RunRecord[];
   breakdown: MemoryBreakdown | null;
   notes: string[];
+  /** The variant preloads an allocator into a program that does not allocate with malloc (Go). */
+  footprintOnly: boolean;
 }
 
 /** The metric's values over the successful runs (runs without a value, e.g. no RSS sample, are skipped). */
@@ -21,9 +24,26 @@ export function metricValues(runs: readonly RunRecord[], key: MetricKey): number
   return runs.filter((run) => run.ok).flatMap((run) => (run[key] === null ? [] : [run[key] as number]));
 }
 
-export function summarizeVariants(inputs: readonly VariantRuns[], baselineLabel: string, settings: ComparisonSettings): VariantResult[] {
+/** The baseline against its interleaved copy (A/A), per metric. */
+export function summarizeNoise(baselineLabel: string, baselineRuns: readonly RunRecord[], copyRuns: RunRecord[], settings: ComparisonSettings): NoiseCheck {
+  const metrics: NoiseCheck["metrics"] = {};
+  for (const { key } of METRICS) {
+    const copy = metricValues(copyRuns, key);
+    const original = metricValues(baselineRuns, key);
+    if (copy.length === 0 || original.length === 0) {
+      metrics[key] = null;
+      continue;
+    }
+    const { ratio, ci } = compareWithBaseline(copy, original, settings);
+    metrics[key] = { ratio, ci, floor: measureNoiseFloor(ratio, ci) };
+  }
+  return { baseline: baselineLabel, runs: copyRuns, metrics };
+}
+
+export function summarizeVariants(inputs: readonly VariantRuns[], baselineLabel: string, settings: ComparisonSettings, noise: NoiseCheck | null = null): VariantResult[] {
   const baseline = inputs.find((input) => input.variant === baselineLabel);
-  return inputs.map((input) => {
+  const pending: PendingVerdict[] = [];
+  const results = inputs.map((input) => {
     const result: VariantResult = {
       variant: input.variant,
       allocator: input.allocator,
@@ -46,13 +66,26 @@ export function summarizeVariants(inputs: readonly VariantRuns[], baselineLabel:
     }
     return result;
   });
+  const baselineResult = results.find((result) => result.variant === baselineLabel);
+  for (const [index, result] of results.entries()) {
+    if (result === baselineResult || !baselineResult) continue;
+    for (const { key } of METRICS) {
+      const metric = result[key];
+      const base = baselineResult[key];
+      if (metric && base) pending.push({ metric: key, result: metric, baseline: base, footprintOnly: inputs[index]?.footprintOnly ?? false });
+    }
+  }
+  applyVerdictRules(pending, { alpha: settings.alpha, minEffect: settings.minEffect, noise: noise?.metrics });
+  return results;
 }
 
 function summarizeMetric(values: number[], baselineValues: number[] | undefined, settings: ComparisonSettings): MetricResult | null {
   const summary = summarizeSample(values);
   if (!summary) return null;
-  if (baselineValues === undefined) return { ...summary, ratio: 1, ci: null, pValue: null, verdict: "baseline" };
-  return { ...summary, ...compareWithBaseline(values, baselineValues, settings) };
+  const highSpread = summary.spread.relativeMad !== null && summary.spread.relativeMad > HIGH_SPREAD;
+  const rest = { highSpread, adjustedPValue: null, noiseFloor: null, verdictReason: null };
+  if (baselineValues === undefined) return { ...summary, ...rest, ratio: 1, ci: null, pValue: null, verdict: "baseline" };
+  return { ...summary, ...rest, ...compareWithBaseline(values, baselineValues, settings) };
 }
 
 /** Variants that no other variant beats on both median peak RSS and median wall time, fastest first. */
@@ -67,15 +100,16 @@ const PRIMARY: Array<{ key: "peakRssBytes" | "wallSeconds"; noun: string; less: 
   { key: "wallSeconds", noun: "wall time", less: "is % faster", more: "is % slower" },
 ];
 
-function canReachSignificance(result: VariantResult, baseline: VariantResult, alpha: number): boolean {
+/** Whether this variant's smallest possible p-value passes Holm's first step over `tests` tests. */
+function canReachSignificance(result: VariantResult, baseline: VariantResult, alpha: number, tests: number): boolean {
   const n = result.peakRssBytes?.n ?? 0;
   const m = baseline.peakRssBytes?.n ?? 0;
-  return n > 0 && m > 0 && smallestPossiblePValue(n, m) < alpha;
+  return n > 0 && m > 0 && smallestPossiblePValue(n, m) < alpha / tests;
 }
 
 function describeChange(metric: MetricResult | null, noun: string): string {
   if (!metric || metric.ratio === null) return `${noun} not measured`;
-  if (metric.verdict === "no-significant-difference") return `${noun} no significant difference`;
+  if (metric.verdict !== "better" && metric.verdict !== "worse") return `${noun} ${metric.verdict.replace(/-/g, " ")}`;
   return `${noun} ${formatPercent(metric.ratio - 1, 0)}`;
 }
 
@@ -116,9 +150,11 @@ export function recommendVariant(results: readonly VariantResult[], baselineLabe
     crashed.length ? ` Not considered (failed runs): ${crashed.join(", ")}.` : "",
   ].join("");
   const best = [...qualifies].sort((a, b) => score(a) - score(b))[0];
-  if (!best && others.length > 0 && others.every((r) => !canReachSignificance(r, baseline, alpha))) {
+  const tests = Math.max(1, (results.length - 1) * METRICS.length);
+  if (!best && others.length > 0 && others.every((r) => !canReachSignificance(r, baseline, alpha, tests))) {
     const runs = Math.min(...others.map((r) => r.peakRssBytes?.n ?? 0), baseline.peakRssBytes.n);
-    return { variant: null, text: `No recommendation: with ${runs} successful runs per variant no difference can be significant; use --runs 4 or more.${suffix}` };
+    const needed = runsNeededForSignificance(tests, alpha, runs + 1);
+    return { variant: null, text: `No recommendation: with ${runs} successful runs per variant and ${tests} tests no difference can be significant; use --runs ${needed} or more.${suffix}` };
   }
   if (!best) {
     return {

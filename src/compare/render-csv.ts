@@ -3,7 +3,7 @@
 import { METRICS, type CompareReport } from "./report-model.js";
 import { renderCsvTable } from "./table-writer.js";
 
-const COLUMNS = ["variant", "allocator", "metric", "n", "failed_runs", "median", "min", "max", "iqr", "mad", "relative_mad", "ratio", "ci_low", "ci_high", "ci_level", "p_value", "verdict"];
+const COLUMNS = ["variant", "allocator", "metric", "n", "failed_runs", "median", "min", "max", "iqr", "mad", "relative_mad", "ratio", "ci_low", "ci_high", "ci_level", "p_value", "verdict", "adjusted_p_value", "noise_floor", "verdict_reason"];
 
 export function renderCsvReport(report: CompareReport): string {
   const text = (value: number | null | undefined) => (value === null || value === undefined ? "" : String(value));
@@ -28,6 +28,9 @@ export function renderCsvReport(report: CompareReport): string {
         text(m?.ci?.level),
         text(m?.pValue),
         m?.verdict ?? "insufficient-data",
+        text(m?.adjustedPValue),
+        text(m?.noiseFloor),
+        m?.verdictReason ?? "",
       ];
     }),
   );

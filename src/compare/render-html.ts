@@ -3,7 +3,7 @@
 import { formatCommandLine } from "../core/shell-words.js";
 import { formatBytes, formatDurationMs } from "../core/units.js";
 import type { CompareReport, RunTimeline } from "./report-model.js";
-import { buildBreakdownTable, buildMedianTable, buildRunsTable, buildVerdictTable, describeIntervalLevels, hasBreakdown } from "./report-tables.js";
+import { buildBreakdownTable, buildMedianTable, buildRunsTable, buildVerdictTable, describeIntervalLevels, hasBreakdown, VERDICT_COLUMN } from "./report-tables.js";
 import { PALETTE, chooseByteTickUnit, escapeXml, renderLineChart, renderScatterChart, renderStackedBars, thinSeries, type BarSegment } from "./svg-charts.js";
 import type { Table } from "./table-writer.js";
 
@@ -123,7 +123,7 @@ function renderBreakdownSection(report: CompareReport): string {
 }
 
 export function renderHtmlReport(report: CompareReport, timelines: ReadonlyMap<string, RunTimeline>): string {
-  const verdictClass = (cell: string, column: number) => (column !== 6 ? undefined : cell === "better" ? "better" : cell === "worse" ? "worse" : "neutral");
+  const verdictClass = (cell: string, column: number) => (column !== VERDICT_COLUMN ? undefined : cell === "better" ? "better" : cell === "worse" ? "worse" : "neutral");
   const levels = describeIntervalLevels(report);
   const failures = report.results.flatMap((r) => r.runs.filter((run) => !run.ok).map((run) => `<li>${escapeXml(`${r.variant} run ${run.iteration}: ${run.failure} (${run.folder})`)}</li>`));
   const notes = [...report.notes, ...report.results.flatMap((r) => r.notes.map((n) => `${r.variant}: ${n}`))];

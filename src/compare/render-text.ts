@@ -3,8 +3,8 @@
 import { formatCommandLine } from "../core/shell-words.js";
 import { relative } from "node:path";
 import type { Painter } from "../core/terminal.js";
-import type { CompareReport } from "./report-model.js";
-import { buildBreakdownTable, buildMedianTable, buildVerdictTable, describeIntervalLevels, hasBreakdown } from "./report-tables.js";
+import { METRICS, type CompareReport } from "./report-model.js";
+import { buildBreakdownTable, buildMedianTable, buildVerdictTable, describeIntervalLevels, describeMachineLoad, hasBreakdown, listVerdictReasons, VERDICT_COLUMN } from "./report-tables.js";
 import { renderMarkdownTable, renderTextTable, type Table } from "./table-writer.js";
 
 interface Syntax {
@@ -29,6 +29,8 @@ function renderSections(report: CompareReport, syntax: Syntax, shownFolder: stri
   const out: string[] = [];
   out.push(syntax.heading(`allocrun compare: ${syntax.code(formatCommandLine(report.command))}`));
   out.push(`${describeSettings(report, syntax.code)}. Raw figures: ${syntax.code(shownFolder)}`);
+  out.push(describeMachineLoad(report));
+  if (report.stopped) out.push(syntax.emphasis(`Partial report: stopped after ${report.stopped.runsDone} of ${report.stopped.runsPlanned} runs (${report.stopped.detail}).`));
   out.push("");
   out.push(syntax.table(buildMedianTable(report), "other"));
   out.push("± is the median absolute deviation relative to the median.");
@@ -37,10 +39,12 @@ function renderSections(report: CompareReport, syntax: Syntax, shownFolder: stri
     const levels = describeIntervalLevels(report);
     out.push(syntax.heading(`Against ${report.baseline}`));
     out.push(
-      `ratio = variant median / baseline median; CI: exact Hodges–Lehmann interval${levels ? ` (${levels})` : ""}; p: exact Mann–Whitney U test, two-sided; ` +
-        `differences under ${(report.settings.minEffect * 100).toFixed(0)}% count as none.`,
+      `ratio = variant median / baseline median; CI: exact Hodges–Lehmann interval${levels ? ` (${levels})` : ""}; p: exact Mann–Whitney U test, two-sided, ` +
+        `Holm-corrected over all ${countTests(report)} tests; a difference counts only when its interval clears the noise floor ` +
+        `(the largest of ${(report.settings.minEffect * 100).toFixed(0)}%, twice the runs' scatter${report.noise ? `, and the baseline against its own interleaved copy` : ""}).`,
     );
     out.push(syntax.table(buildVerdictTable(report), "verdict"));
+    for (const reason of listVerdictReasons(report)) out.push(`- ${reason}`);
   }
   if (hasBreakdown(report)) {
     out.push("");
@@ -66,15 +70,18 @@ function renderSections(report: CompareReport, syntax: Syntax, shownFolder: stri
   return out.join("\n") + "\n";
 }
 
+function countTests(report: CompareReport): number {
+  return report.results.reduce((count, result) => count + METRICS.filter(({ key }) => result[key]?.pValue != null).length, 0);
+}
+
 export function renderTerminalReport(report: CompareReport, paint: Painter, cwd: string): string {
-  const verdictColumn = 6;
   return renderSections(
     report,
     {
       table: (table, kind) =>
         renderTextTable(table, (cell, _row, column) => {
-          if (kind !== "verdict" || column !== verdictColumn) return cell;
-          return cell === "better" ? paint.green(cell) : cell === "worse" ? paint.red(cell) : paint.dim(cell);
+          if (kind !== "verdict" || column !== VERDICT_COLUMN) return cell;
+          return cell === "better" ? paint.green(cell) : cell === "worse" ? paint.red(cell) : cell === "inconclusive" ? paint.yellow(cell) : paint.dim(cell);
         }),
       heading: (text) => paint.bold(text),
       emphasis: (text) => paint.bold(text),

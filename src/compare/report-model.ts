@@ -2,13 +2,14 @@
 // the schema; bump COMPARE_SCHEMA_VERSION on any incompatible change of these keys.
 //
 // {
-//   "schemaVersion": 1,
+//   "schemaVersion": 2,                  2: Holm-adjusted p, noise floor, machine load, stop reason
 //   "tool": { "name": "allocrun", "version": "0.1.0" },
 //   "command": ["./holes", "64"],        argv of the program as given
 //   "program": "/abs/path/holes",        the executable that ran
 //   "cwd", "startedAt" (ISO 8601), "compareFolder" (absolute; run folders are relative to it)
 //   "settings": { "runs", "warmup", "sampleIntervalMs", "prepare", "input", "alpha",
-//                 "minEffect", "statsRuns" },
+//                 "minEffect", "statsRuns", "noiseCheck", "timeoutSeconds" | null,
+//                 "onTimeout": "continue" | "stop" },
 //   "baseline": "glibc",                 label of the baseline variant
 //   "metrics": ["peakRssBytes", "meanRssBytes", "wallSeconds", "userSeconds", "sysSeconds"],
 //   "results": [ {                       one per variant, in the order given
@@ -16,32 +17,46 @@
 //       "allocator": "jemalloc",         the base allocator
 //       "library": "/usr/lib/…/libjemalloc.so.2" | null (glibc),
 //       "presets": [...], "env": {...},  what allocrun applied and set for the program
-//       "runs": [ { "iteration", "folder", "ok", "exitCode", "signal", "failure",
+//       "runs": [ { "iteration", "folder", "ok", "exitCode", "signal", "failure", "timedOut",
 //                   "peakRssBytes", "peakRssMethod", "meanRssBytes",
 //                   "wallSeconds", "userSeconds", "sysSeconds" } ],   measured runs
 //       "warmupRuns": [ same shape ],    never used in the figures
 //       "failedRuns": 0,                 measured runs that exited non-zero or by a signal
 //       "peakRssBytes": { "n", "median", "min", "max",
 //                         "spread": { "iqr", "mad", "relativeMad" },
+//                         "highSpread",      relative MAD over 5%: a noisy workload
 //                         "ratio", "ci": { "low", "high", "level" } | null,
-//                         "pValue", "verdict" } | null,   null: no successful run
+//                         "pValue",          this test alone
+//                         "adjustedPValue",  Holm-corrected over every variant × metric test
+//                         "noiseFloor",      fraction a difference must clear (see verdict-rules.ts)
+//                         "verdict", "verdictReason": "…" | null } | null,   null: no successful run
 //       "meanRssBytes", "wallSeconds", "userSeconds", "sysSeconds": same shape,
 //       "breakdown": { … } | null,       where peak memory went (see MemoryBreakdown)
 //       "notes": [...]
 //   } ],
 //   "pareto": ["tcmalloc", "glibc"],     variants no other beats on both peak RSS and wall time
 //   "recommendation": { "variant": "tcmalloc" | null, "text": "…" },
+//   "noise": { "baseline", "runs": [ RunRecord ],   an interleaved copy of the baseline (A/A)
+//              "metrics": { "<metric>": { "ratio", "ci", "floor" } | null } } | null,
+//   "machine": { "cores", "loadAverage": { "min", "median", "max" } | null,
+//                "othersCpuCores" | null,  CPU (in cores) used by other processes meanwhile
+//                "stealFraction" | null,   share of CPU time the hypervisor took
+//                "timeVerdictsReliable", "warning": "…" | null },
+//   "stopped": { "reason": "signal" | "timeout" | "program-failed", "detail",
+//                "runsDone", "runsPlanned" } | null,   null: every planned run ran
 //   "notes": [...]
 // }
 //
 // Verdicts: "better" / "worse" (lower is better for every metric), "no-significant-difference",
+// "inconclusive" (significant, but not clear of the noise floor: verdictReason says why),
+// "allocator-footprint" (memory of a Go program: the preloaded library's own size),
 // "insufficient-data" (no successful runs on a side), "baseline" (the baseline itself:
 // ratio 1, no ci, no pValue). ratio = variant median / baseline median; ci = exact
 // Hodges–Lehmann interval of that ratio at `level` (see statistics.ts).
 
 import type { RatioInterval, Spread, Verdict } from "./statistics.js";
 
-export const COMPARE_SCHEMA_VERSION = 1;
+export const COMPARE_SCHEMA_VERSION = 2;
 
 export const METRICS = [
   { key: "peakRssBytes", title: "peak RSS", unit: "bytes" },
@@ -64,6 +79,8 @@ export interface RunRecord {
   signal: string | null;
   /** Why the run does not count ("exit status 1", "killed by SIGSEGV"); null when ok. */
   failure: string | null;
+  /** The run passed --timeout and its process group was killed. */
+  timedOut: boolean;
   peakRssBytes: number;
   peakRssMethod: string;
   meanRssBytes: number | null;
@@ -78,10 +95,47 @@ export interface MetricResult {
   min: number;
   max: number;
   spread: Spread;
+  /** Relative MAD over HIGH_SPREAD (verdict-rules.ts). */
+  highSpread: boolean;
   ratio: number | null;
   ci: RatioInterval | null;
   pValue: number | null;
-  verdict: Verdict | "baseline";
+  adjustedPValue: number | null;
+  noiseFloor: number | null;
+  verdict: MetricVerdict;
+  verdictReason: string | null;
+}
+
+export type MetricVerdict = Verdict | "baseline" | "inconclusive" | "allocator-footprint";
+
+/** The baseline against its interleaved copy, for one metric. */
+export interface NoiseMetric {
+  ratio: number | null;
+  ci: RatioInterval | null;
+  /** How far from 1 the A/A interval reaches (a fraction). */
+  floor: number | null;
+}
+
+export interface NoiseCheck {
+  baseline: string;
+  runs: RunRecord[];
+  metrics: Partial<Record<MetricKey, NoiseMetric | null>>;
+}
+
+export interface MachineLoad {
+  cores: number;
+  loadAverage: { min: number; median: number; max: number } | null;
+  othersCpuCores: number | null;
+  stealFraction: number | null;
+  timeVerdictsReliable: boolean;
+  warning: string | null;
+}
+
+export interface CompareStop {
+  reason: "signal" | "timeout" | "program-failed";
+  detail: string;
+  runsDone: number;
+  runsPlanned: number;
 }
 
 /**
@@ -140,6 +194,10 @@ export interface CompareSettings {
   alpha: number;
   minEffect: number;
   statsRuns: boolean;
+  /** Interleave a copy of the baseline to measure the noise floor (A/A). */
+  noiseCheck: boolean;
+  timeoutSeconds: number | null;
+  onTimeout: "continue" | "stop";
 }
 
 export interface CompareReport {
@@ -156,6 +214,9 @@ export interface CompareReport {
   results: VariantResult[];
   pareto: string[];
   recommendation: { variant: string | null; text: string };
+  noise: NoiseCheck | null;
+  machine: MachineLoad;
+  stopped: CompareStop | null;
   notes: string[];
 }
 

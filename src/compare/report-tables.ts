@@ -11,8 +11,14 @@ export function formatRatio(ratio: number): string {
   return `${ratio.toFixed(Math.abs(ratio - 1) < 0.05 ? 3 : 2)}×`;
 }
 
+const VERDICT_WORDS: Partial<Record<MetricResult["verdict"], string>> = {
+  "no-significant-difference": "no significant difference",
+  "insufficient-data": "insufficient data",
+  "allocator-footprint": "library footprint (Go)",
+};
+
 export function formatVerdict(verdict: MetricResult["verdict"]): string {
-  return verdict === "no-significant-difference" ? "no significant difference" : verdict === "insufficient-data" ? "insufficient data" : verdict;
+  return VERDICT_WORDS[verdict] ?? verdict;
 }
 
 function formatSpread(metric: MetricResult): string {
@@ -40,6 +46,9 @@ export function buildMedianTable(report: CompareReport): Table {
   };
 }
 
+/** Index of the verdict in buildVerdictTable's rows (colour is applied there). */
+export const VERDICT_COLUMN = 7;
+
 /** One row per variant and metric against the baseline: ratio, change, interval, p, verdict. */
 export function buildVerdictTable(report: CompareReport): Table {
   const rows: string[][] = [];
@@ -53,7 +62,8 @@ export function buildVerdictTable(report: CompareReport): Table {
         metric?.ratio != null ? formatRatio(metric.ratio) : "—",
         metric?.ratio != null ? formatPercent(metric.ratio - 1) : "—",
         metric?.ci ? `${metric.ci.low.toFixed(3)}–${metric.ci.high.toFixed(3)}` : "—",
-        metric?.pValue != null ? formatPValue(metric.pValue) : "—",
+        metric?.adjustedPValue != null ? formatPValue(metric.adjustedPValue) : "—",
+        metric?.noiseFloor != null ? `±${(metric.noiseFloor * 100).toFixed(1)}%` : "—",
         metric ? formatVerdict(metric.verdict) : "no successful runs",
       ]);
     });
@@ -65,11 +75,32 @@ export function buildVerdictTable(report: CompareReport): Table {
       { title: "ratio", align: "right" },
       { title: "change", align: "right" },
       { title: "CI", align: "right" },
-      { title: "p", align: "right" },
+      { title: "p (Holm)", align: "right" },
+      { title: "noise floor", align: "right" },
       { title: "verdict", align: "left" },
     ],
     rows,
   };
+}
+
+/** The reason behind each verdict that has one: "jemalloc wall: +3.1% is within the noise floor …". */
+export function listVerdictReasons(report: CompareReport): string[] {
+  return report.results.flatMap((result) =>
+    METRICS.flatMap(({ key, title }) => {
+      const reason = result[key]?.verdictReason;
+      return reason && result.variant !== report.baseline ? [`${result.variant} ${title}: ${reason}`] : [];
+    }),
+  );
+}
+
+/** One line on the machine's load during the compare, e.g. "others used 1.0 of 2 cores; load average 1.9–3.1". */
+export function describeMachineLoad(report: CompareReport): string {
+  const { machine } = report;
+  const parts = [`${machine.cores} core${machine.cores === 1 ? "" : "s"}`];
+  if (machine.othersCpuCores !== null) parts.push(`other processes used ${machine.othersCpuCores.toFixed(2)} cores`);
+  if (machine.stealFraction) parts.push(`steal ${(machine.stealFraction * 100).toFixed(1)}%`);
+  if (machine.loadAverage) parts.push(`load average ${machine.loadAverage.min.toFixed(2)}–${machine.loadAverage.max.toFixed(2)}`);
+  return `Machine: ${parts.join("; ")}${machine.timeVerdictsReliable ? "" : " (busy: time verdicts are less reliable)"}.`;
 }
 
 function formatPValue(p: number): string {

@@ -12,11 +12,12 @@ import { executeRun, type ExecutedRun } from "../run/execute-run.js";
 import { prepareRun, type PreparedRun } from "../run/prepare-run.js";
 import { createRunFolder } from "../run/run-folder.js";
 import { parseAllocatorStats } from "../stats/index.js";
-import { findParetoFront, metricValues, recommendVariant, summarizeVariants, type VariantRuns } from "./analyze.js";
+import { findParetoFront, metricValues, recommendVariant, summarizeNoise, summarizeVariants, type VariantRuns } from "./analyze.js";
+import { recordMachineLoad } from "./machine-load.js";
 import { explainPeakMemory } from "./memory-breakdown.js";
-import { COMPARE_SCHEMA_VERSION, METRICS, type CompareReport, type CompareSettings, type RunRecord, type RunTimeline, type TimelinePoint } from "./report-model.js";
+import { COMPARE_SCHEMA_VERSION, METRICS, type CompareReport, type CompareStop, type CompareSettings, type RunRecord, type RunTimeline, type TimelinePoint } from "./report-model.js";
 import { planRuns, type PlannedRun } from "./schedule.js";
-import { median, smallestPossiblePValue } from "./statistics.js";
+import { median, runsNeededForSignificance, smallestPossiblePValue } from "./statistics.js";
 import { assignFolderNames, DEFAULT_VARIANT_ALLOCATORS, type Variant } from "./variants.js";
 
 export interface CompareRequest {
@@ -32,7 +33,11 @@ export interface CompareRequest {
   /** -o: the compare folder; undefined: ./allocrun-out/<time>-<program>-compare. */
   outDir: string | undefined;
   settings: CompareSettings;
+  /** False: settings.runs is a default, raised when the number of tests needs more runs. */
+  runsExplicit?: boolean;
   showOutput: boolean;
+  /** Aborting stops the compare at once: the running program's group is killed, the report is partial. */
+  stop?: AbortSignal;
 }
 
 export interface CompareProgress {
@@ -40,7 +45,8 @@ export interface CompareProgress {
   done: number;
   total: number;
   variant: string;
-  phase: PlannedRun["phase"];
+  /** A noise-check run shows as a measured run of "<baseline> (A/A copy)". */
+  phase: Exclude<PlannedRun["phase"], "noise">;
   iteration: number;
 }
 
@@ -65,11 +71,16 @@ interface PreparedVariant {
   runs: RunRecord[];
   warmupRuns: RunRecord[];
   timelines: TimelinePoint[][];
+  /** The baseline's A/A copy runs (noise check); empty for other variants. */
+  noiseRuns: RunRecord[];
   statsRecord: RunRecord | undefined;
   /** The variables allocrun set for the program, from the first measured run's manifest. */
   env: Record<string, string>;
   notes: Set<string>;
 }
+
+/** The most runs per variant a default run count is raised to. */
+const MAX_AUTOMATIC_RUNS = 12;
 
 export async function runComparison(request: CompareRequest, hooks: CompareHooks = {}): Promise<CompareOutcome> {
   const notes: string[] = [];
@@ -80,10 +91,7 @@ export async function runComparison(request: CompareRequest, hooks: CompareHooks
   const variants = request.variants.length ? request.variants : chooseInstalledVariants(request.env, note);
   if (variants.length === 0) throw environmentError("no allocator to compare", "install one of libjemalloc2, libgoogle-perftools4, libmimalloc2.0, or name variants with -a");
   const baseline = chooseBaseline(variants, request.baseline, note);
-  const runsNeeded = smallestPossiblePValue(request.settings.runs, request.settings.runs);
-  if (runsNeeded >= request.settings.alpha && variants.length > 1) {
-    note(`with ${request.settings.runs} runs per variant no difference can be significant at ${request.settings.alpha} (smallest p ${runsNeeded.toFixed(2)}); use --runs 4 or more`);
-  }
+  request = { ...request, settings: { ...request.settings, runs: chooseRunCount(request, variants.length, note) } };
   const folderNames = assignFolderNames(variants.map((v) => v.label));
   const prepared: PreparedVariant[] = variants.map((variant, index) => prepareVariant(variant, folderNames[index] as string, request));
   for (const entry of prepared) for (const warning of entry.prepared.warnings) entry.notes.add(warning);
@@ -91,17 +99,30 @@ export async function runComparison(request: CompareRequest, hooks: CompareHooks
   const compareFolder = createRunFolder({ outDir: request.outDir, cwd: request.cwd, programPath: request.program, allocator: "compare" });
   const startedAt = new Date().toISOString();
   const statsVariants = request.settings.statsRuns ? prepared.flatMap((entry, index) => (entry.statsPrepared ? [index] : [])) : [];
-  const schedule = planRuns({ variantCount: prepared.length, warmup: request.settings.warmup, runs: request.settings.runs, statsVariants });
+  const baselineIndex = prepared.findIndex((entry) => entry.variant.label === baseline);
+  const noiseCopyOf = request.settings.noiseCheck && prepared.length > 1 ? baselineIndex : undefined;
+  const schedule = planRuns({ variantCount: prepared.length, warmup: request.settings.warmup, runs: request.settings.runs, statsVariants, noiseCopyOf });
   const statsText = new Map<PreparedVariant, string>();
+  const load = recordMachineLoad();
+  let stopped: CompareStop | null = null;
+  const stopAs = (reason: CompareStop["reason"], detail: string, runsDone: number) => (stopped = { reason, detail, runsDone, runsPlanned: schedule.length });
+  const firstRound: RunRecord[] = [];
 
   for (const [position, planned] of schedule.entries()) {
+    if (request.stop?.aborted) {
+      stopAs("signal", describeAbort(request.stop), position);
+      break;
+    }
     const entry = prepared[planned.variantIndex] as PreparedVariant;
-    hooks.onRunStart?.({ done: position + 1, total: schedule.length, variant: entry.variant.label, phase: planned.phase, iteration: planned.iteration });
+    const isNoise = planned.phase === "noise";
+    const shownPhase: CompareProgress["phase"] = planned.phase === "noise" ? "measured" : planned.phase;
+    hooks.onRunStart?.({ done: position + 1, total: schedule.length, variant: isNoise ? `${entry.variant.label} (A/A copy)` : entry.variant.label, phase: shownPhase, iteration: planned.iteration });
     await runPrepareCommand(request);
-    const suffix = planned.phase === "measured" ? `${planned.iteration}` : planned.phase === "warmup" ? `warmup-${planned.iteration}` : "stats";
+    const suffix = { measured: `${planned.iteration}`, warmup: `warmup-${planned.iteration}`, noise: `aa-${planned.iteration}`, stats: "stats" }[planned.phase];
     const folder = `${entry.folderName}-${suffix}`;
     const runDir = createRunFolder({ outDir: join(compareFolder, folder), cwd: request.cwd, programPath: request.program, allocator: entry.variant.allocator });
     const isStats = planned.phase === "stats";
+    load.sample();
     const executed = await executeRun({
       prepared: isStats ? (entry.statsPrepared as PreparedRun) : entry.prepared,
       program: request.program,
@@ -117,19 +138,43 @@ export async function runComparison(request: CompareRequest, hooks: CompareHooks
         stderr: isStats ? { file: join(runDir, "stderr.log") } : request.showOutput ? "inherit" : "ignore",
       },
       stdinFile: request.settings.input ?? undefined,
+      timeoutMs: request.settings.timeoutSeconds === null ? undefined : request.settings.timeoutSeconds * 1000,
+      // Always given, so that the program leads its own process group and one kill stops all of it.
+      stop: request.stop ?? new AbortController().signal,
     });
     if (executed.launch.execError) throw new AllocrunError(executed.launch.execError.code === "ENOENT" ? "not-found" : "not-executable", executed.launch.execError.message);
-    const record = recordRun(executed, planned.iteration, folder);
+    const interrupted = request.stop?.aborted === true;
+    const record = recordRun(executed, planned.iteration, folder, request.settings.timeoutSeconds, interrupted);
+    load.addProgramCpu(record.userSeconds + record.sysSeconds);
     collectRunNotes(entry, executed);
-    if (!record.ok) hooks.onRunFailed?.(entry.variant.label, record, planned.phase);
+    if (!record.ok && !interrupted) hooks.onRunFailed?.(isNoise ? `${entry.variant.label} (A/A copy)` : entry.variant.label, record, shownPhase);
     if (planned.phase === "measured") {
       if (entry.runs.length === 0) entry.env = executed.manifest.env;
       entry.runs.push(record);
       entry.timelines.push(executed.launch.timeline.points.map((s) => ({ tMs: s.tMs, rssBytes: s.rssBytes })));
     } else if (planned.phase === "warmup") entry.warmupRuns.push(record);
+    else if (isNoise) entry.noiseRuns.push(record);
     else {
       entry.statsRecord = record;
       statsText.set(entry, readTextIfPresent(join(runDir, "stderr.log")));
+    }
+    if (interrupted) {
+      stopAs("signal", describeAbort(request.stop as AbortSignal), position + 1);
+      break;
+    }
+    if (record.timedOut && request.settings.onTimeout === "stop") {
+      stopAs("timeout", `${entry.variant.label} ran past --timeout ${request.settings.timeoutSeconds}s (${record.folder}); --on-timeout stop ends the compare there`, position + 1);
+      break;
+    }
+    // The first round of runs (warm-up, or measured without one) failing under every
+    // variant is the program failing, not an allocator: stop instead of repeating it.
+    const isFirstRound = planned.iteration === 1 && planned.phase === (request.settings.warmup > 0 ? "warmup" : "measured");
+    if (isFirstRound) {
+      firstRound.push(record);
+      if (firstRound.length === prepared.length && firstRound.every((run) => !run.ok)) {
+        stopAs("program-failed", `the program failed under every variant in the first ${planned.phase === "warmup" ? "warm-up " : ""}round (${firstRound[0]?.failure}); fix the command first (its runs are in ${compareFolder})`, position + 1);
+        break;
+      }
     }
   }
 
@@ -143,12 +188,25 @@ export async function runComparison(request: CompareRequest, hooks: CompareHooks
     warmupRuns: entry.warmupRuns,
     breakdown: explainVariant(entry, statsText.get(entry)),
     notes: [...entry.notes],
+    footprintOnly: entry.prepared.allocatorLibrary !== null && entry.prepared.target?.executedElf?.isGo === true,
   }));
   const sampleCounts = prepared.flatMap((entry) => entry.timelines.map((timeline) => timeline.length));
   if (sampleCounts.length && median(sampleCounts) < 5) {
     note(`most runs lasted fewer than 5 sampling intervals (${request.settings.sampleIntervalMs} ms): mean RSS is rough; use a shorter --sample-interval or a longer workload`);
   }
-  const results = summarizeVariants(inputs, baseline, { alpha: request.settings.alpha, minEffect: request.settings.minEffect });
+  const comparisonSettings = { alpha: request.settings.alpha, minEffect: request.settings.minEffect };
+  const baselineEntry = prepared[baselineIndex] as PreparedVariant;
+  const noise = noiseCopyOf === undefined ? null : summarizeNoise(baseline, baselineEntry.runs, baselineEntry.noiseRuns, comparisonSettings);
+  const results = summarizeVariants(inputs, baseline, comparisonSettings, noise);
+  const machine = load.finish();
+  if (machine.warning) note(machine.warning);
+  for (const result of results) {
+    const base = results.find((r) => r.variant === baseline);
+    if (result === base && base) {
+      const noisy = METRICS.filter(({ key }) => base[key]?.highSpread).map(({ title, key }) => `${title} ±${(((base[key]?.spread.relativeMad ?? 0) * 100).toFixed(0))}%`);
+      if (noisy.length) note(`the baseline ${baseline} varies a lot from run to run (${noisy.join(", ")}): a multithreaded or nondeterministic workload; its verdicts need differences larger than that`);
+    }
+  }
   const report: CompareReport = {
     schemaVersion: COMPARE_SCHEMA_VERSION,
     tool: { name: "allocrun", version: TOOL_VERSION },
@@ -163,6 +221,9 @@ export async function runComparison(request: CompareRequest, hooks: CompareHooks
     results,
     pareto: findParetoFront(results),
     recommendation: recommendVariant(results, baseline, request.settings.alpha),
+    noise,
+    machine,
+    stopped,
     notes,
   };
   const timelines = new Map<string, RunTimeline>();
@@ -171,6 +232,23 @@ export async function runComparison(request: CompareRequest, hooks: CompareHooks
     if (timeline) timelines.set(entry.variant.label, timeline);
   }
   return { report, timelines };
+}
+
+function describeAbort(stop: AbortSignal): string {
+  return typeof stop.reason === "string" ? stop.reason : "stopped";
+}
+
+/** Runs per variant: the smallest exact p-value must pass Holm's first step over every test. */
+function chooseRunCount(request: CompareRequest, variantCount: number, note: (message: string) => void): number {
+  const { runs, alpha } = request.settings;
+  const tests = (variantCount - 1) * METRICS.length;
+  if (tests === 0) return runs;
+  const needed = runsNeededForSignificance(tests, alpha, runs, MAX_AUTOMATIC_RUNS);
+  if (request.runsExplicit === false) return needed;
+  if (smallestPossiblePValue(runs, runs) >= alpha / tests) {
+    note(`with ${runs} runs per variant and ${tests} tests (Holm) no difference can be significant at ${alpha} (smallest p ${smallestPossiblePValue(runs, runs).toFixed(3)}); use --runs ${runsNeededForSignificance(tests, alpha, runs)} or more`);
+  }
+  return runs;
 }
 
 /** Default variants: each of glibc, jemalloc, tcmalloc, mimalloc whose library is found here. */
@@ -217,7 +295,7 @@ function prepareVariant(variant: Variant, folderName: string, request: CompareRe
       notes.add(`no statistics run, so no breakdown: ${error.message}`);
     }
   }
-  return { variant, prepared, statsPrepared, folderName, runs: [], warmupRuns: [], timelines: [], statsRecord: undefined, env: {}, notes };
+  return { variant, prepared, statsPrepared, folderName, runs: [], warmupRuns: [], noiseRuns: [], timelines: [], statsRecord: undefined, env: {}, notes };
 }
 
 /** --prepare: a shell command before every run; its failure stops the comparison. */
@@ -234,9 +312,11 @@ async function runPrepareCommand(request: CompareRequest): Promise<void> {
   }
 }
 
-function recordRun(executed: ExecutedRun, iteration: number, folder: string): RunRecord {
+function recordRun(executed: ExecutedRun, iteration: number, folder: string, timeoutSeconds: number | null, interrupted: boolean): RunRecord {
   const m = executed.manifest;
-  const failure = m.signal ? `killed by ${m.signal}` : m.exitCode !== 0 ? `exit status ${m.exitCode}` : null;
+  const timedOut = executed.launch.timedOut;
+  const ended = m.signal ? `killed by ${m.signal}` : m.exitCode !== 0 ? `exit status ${m.exitCode}` : null;
+  const failure = timedOut ? `timed out after ${timeoutSeconds}s (${ended ?? "killed"})` : interrupted ? `interrupted (${ended ?? "stopped"})` : ended;
   return {
     iteration,
     folder,
@@ -244,6 +324,7 @@ function recordRun(executed: ExecutedRun, iteration: number, folder: string): Ru
     exitCode: m.exitCode,
     signal: m.signal,
     failure,
+    timedOut,
     peakRssBytes: m.peakRssBytes,
     peakRssMethod: m.peakRssMethod,
     meanRssBytes: m.meanRssBytes,
@@ -273,8 +354,15 @@ function explainVariant(entry: PreparedVariant, text: string | undefined) {
     return null;
   }
   const breakdown = explainPeakMemory({ allocator: entry.variant.allocator as AllocatorName, found, peakRssBytes: median(peaks), statsFolder: entry.statsRecord.folder });
-  if (!breakdown) entry.notes.add(`the statistics run printed no ${entry.variant.allocator} statistics (${entry.statsRecord.failure ?? "the program may exit without running exit handlers"})`);
+  if (!breakdown) entry.notes.add(`the statistics run printed no ${entry.variant.allocator} statistics (${entry.statsRecord.failure ?? whyNoStatistics(entry)})`);
   return breakdown;
+}
+
+/** A static program never loads a preloaded statistics library; others may skip exit handlers. */
+function whyNoStatistics(entry: PreparedVariant): string {
+  const elf = entry.statsPrepared?.target?.executedElf;
+  if (elf?.isStatic) return `${elf.isGo ? "a Go program, " : ""}statically linked: the statistics library cannot be preloaded into it`;
+  return "the program may exit without running exit handlers";
 }
 
 function readTextIfPresent(path: string): string {

@@ -268,3 +268,10 @@ export function smallestPossiblePValue(n1: number, n2: number): number {
   for (let i = 1; i <= n1; i++) combinations = (combinations * (n2 + i)) / i;
   return Math.min(1, 2 / combinations);
 }
+
+/** The fewest runs per side (from `atLeast`, up to `atMost`) with which `tests` Holm-corrected tests can reach alpha. */
+export function runsNeededForSignificance(tests: number, alpha: number, atLeast = 1, atMost = 12): number {
+  let runs = Math.max(1, atLeast);
+  while (runs < atMost && smallestPossiblePValue(runs, runs) >= alpha / Math.max(1, tests)) runs++;
+  return runs;
+}

@@ -1,7 +1,9 @@
 // The only part of src/elf that touches the file system: read a file and parse it.
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { inputError, isAllocrunError } from "../core/errors.js";
-import { ELF_IDENTITY_BYTES, parseElf, parseElfIdentity } from "./parse-elf.js";
+import { ByteReader } from "./byte-reader.js";
+import { PT_DYNAMIC, PT_INTERP, PT_NOTE, SHT_DYNAMIC, SHT_DYNSYM, SHT_NOTE, SHT_STRTAB, SHT_SYMTAB } from "./constants.js";
+import { ELF_IDENTITY_BYTES, hasElfMagic, parseElf, parseElfIdentity } from "./parse-elf.js";
 import type { ElfFile, ElfIdentity } from "./types.js";
 
 export interface LoadedElf {
@@ -24,6 +26,86 @@ export function readElfFile(path: string): LoadedElf {
     throw readFailed(path, error);
   }
   return { elf: parseElf(buffer, path), buffer };
+}
+
+/** Below this size a whole read is as cheap as picking the parts. */
+const SPARSE_READ_MIN_BYTES = 16 << 20;
+/** Sections read by name besides the tables: what parseElf and the symbolizer look into. */
+const NAMED_SECTIONS = new Set([".go.buildinfo", ".debug_aranges", ".gnu_debuglink"]);
+
+/**
+ * Like readElfFile, but for a large file reads only what parseElf, the symbol tables and
+ * .debug_aranges need: headers, notes, dynamic section, .symtab/.dynsym and their
+ * strings. The rest of the buffer stays zero and is never touched, so it costs neither
+ * reading nor resident memory (node's 99 MB binary: ~11 MB read). Files without section
+ * headers are read whole.
+ */
+export function readElfFileForSymbols(path: string): LoadedElf {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (error) {
+    throw readFailed(path, error);
+  }
+  let buffer: Buffer | undefined;
+  try {
+    const size = fstatSync(fd).size;
+    if (size >= SPARSE_READ_MIN_BYTES) buffer = readNeededParts(fd, size, path);
+  } catch (error) {
+    if (isAllocrunError(error)) throw error;
+    throw readFailed(path, error);
+  } finally {
+    closeSync(fd);
+  }
+  return buffer === undefined ? readElfFile(path) : { elf: parseElf(buffer, path), buffer };
+}
+
+/** The file's buffer with only the needed ranges filled, or undefined to read it whole. */
+function readNeededParts(fd: number, size: number, path: string): Buffer | undefined {
+  // Zero-filled by the kernel on first touch: the parts never read stay unmapped.
+  const buffer = Buffer.alloc(size);
+  const fill = (offset: number, length: number) => {
+    if (offset < 0 || length <= 0 || offset >= size) return;
+    const end = Math.min(size, offset + length);
+    for (let at = offset; at < end; ) {
+      const read = readSync(fd, buffer, at, end - at, at);
+      if (read <= 0) break;
+      at += read;
+    }
+  };
+  fill(0, ELF_IDENTITY_BYTES);
+  if (!hasElfMagic(buffer)) return undefined;
+  const is64 = buffer[4] === 2;
+  const reader = new ByteReader(buffer, path, buffer[5] === 1, is64);
+  const programTable = { offset: reader.word(is64 ? 0x20 : 0x1c), entry: reader.u16(is64 ? 0x36 : 0x2a), count: reader.u16(is64 ? 0x38 : 0x2c) };
+  const sectionTable = { offset: reader.word(is64 ? 0x28 : 0x20), entry: reader.u16(is64 ? 0x3a : 0x2e), count: reader.u16(is64 ? 0x3c : 0x30) };
+  const namesIndex = reader.u16(is64 ? 0x3e : 0x32);
+  if (sectionTable.offset === 0 || sectionTable.count === 0 || namesIndex >= sectionTable.count) return undefined;
+  fill(programTable.offset, programTable.count * programTable.entry);
+  fill(sectionTable.offset, sectionTable.count * sectionTable.entry);
+  for (let index = 0; index < programTable.count; index++) {
+    const at = programTable.offset + index * programTable.entry;
+    const type = reader.u32(at);
+    if (type !== PT_NOTE && type !== PT_INTERP && type !== PT_DYNAMIC) continue;
+    fill(is64 ? reader.u64(at + 8) : reader.u32(at + 4), is64 ? reader.u64(at + 32) : reader.u32(at + 16));
+  }
+  const section = (index: number) => {
+    const at = sectionTable.offset + index * sectionTable.entry;
+    return { name: reader.u32(at), type: reader.u32(at + 4), offset: is64 ? reader.u64(at + 24) : reader.u32(at + 16), size: is64 ? reader.u64(at + 32) : reader.u32(at + 20) };
+  };
+  const names = section(namesIndex);
+  fill(names.offset, names.size);
+  const nameOf = (nameOffset: number) => {
+    const start = names.offset + nameOffset;
+    const end = buffer.indexOf(0, start);
+    return end < 0 || end > names.offset + names.size ? "" : buffer.toString("latin1", start, end);
+  };
+  const tableTypes = new Set([SHT_SYMTAB, SHT_DYNSYM, SHT_STRTAB, SHT_NOTE, SHT_DYNAMIC]);
+  for (let index = 0; index < sectionTable.count; index++) {
+    const header = section(index);
+    if (tableTypes.has(header.type) || NAMED_SECTIONS.has(nameOf(header.name))) fill(header.offset, header.size);
+  }
+  return buffer;
 }
 
 /** Reads only the first 64 bytes: class, byte order, type, machine. */

@@ -157,3 +157,97 @@ export function hasSymbolNamed(elf: ElfFile, buffer: Buffer, name: string): bool
   });
   return found;
 }
+
+/**
+ * Function symbols for address lookups, without decoding every name: a large binary (node:
+ * 150k symbols, 7 MB of names) is asked about a few thousand addresses, so addresses,
+ * sizes and bindings go into typed arrays and a name is decoded only when an address
+ * resolves to it (or breaks a tie between aliases). Answers as findSymbol over
+ * readFunctionSymbols does.
+ */
+export class FunctionSymbolIndex {
+  private constructor(
+    private readonly values: Float64Array,
+    private readonly sizes: Float64Array,
+    private readonly bindings: Uint8Array,
+    private readonly nameStarts: Float64Array,
+    private readonly nameEnds: Float64Array,
+    private readonly reader: ByteReader,
+  ) {}
+
+  static read(elf: ElfFile, buffer: Buffer): FunctionSymbolIndex {
+    const values: number[] = [];
+    const sizes: number[] = [];
+    const bindings: number[] = [];
+    const nameStarts: number[] = [];
+    const nameEnds: number[] = [];
+    forEachSymbol(elf, buffer, (raw, strings) => {
+      if (raw.type !== STT_FUNC && raw.type !== STT_GNU_IFUNC) return;
+      if (raw.sectionIndex === 0 || raw.nameStart < 0 || raw.nameStart >= strings.end || buffer[raw.nameStart] === 0) return;
+      values.push(elf.machine === EM_ARM ? raw.value - (raw.value % 2) : raw.value);
+      sizes.push(raw.size);
+      bindings.push(raw.binding);
+      nameStarts.push(raw.nameStart);
+      nameEnds.push(strings.end);
+    });
+    const order = Uint32Array.from(values.keys()).sort((a, b) => (values[a] as number) - (values[b] as number));
+    const pick = <T extends Float64Array | Uint8Array>(from: number[], into: T): T => {
+      for (let position = 0; position < order.length; position++) into[position] = from[order[position] as number] as number;
+      return into;
+    };
+    const count = order.length;
+    return new FunctionSymbolIndex(
+      pick(values, new Float64Array(count)),
+      pick(sizes, new Float64Array(count)),
+      pick(bindings, new Uint8Array(count)),
+      pick(nameStarts, new Float64Array(count)),
+      pick(nameEnds, new Float64Array(count)),
+      readerFor(elf, buffer),
+    );
+  }
+
+  /** The symbol whose extent contains vaddr (size 0: exact match), or undefined. */
+  find(vaddr: number): FunctionSymbol | undefined {
+    const { values } = this;
+    // Last entry at or below vaddr; entries sharing an address are aliases of one another.
+    let low = 0;
+    let high = values.length - 1;
+    let candidate = -1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      if ((values[middle] as number) <= vaddr) {
+        candidate = middle;
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
+    }
+    // Walk back over distinct addresses, as findSymbol does over its one-per-address list.
+    let distinct = 0;
+    for (let index = candidate; index >= 0 && distinct < MAX_LOOKBACK; ) {
+      const value = values[index] as number;
+      let first = index;
+      while (first > 0 && values[first - 1] === value) first--;
+      const best = this.preferred(first, index);
+      if (contains(best, vaddr)) return best;
+      index = first - 1;
+      distinct++;
+    }
+    return undefined;
+  }
+
+  /** The preferred alias among entries first..last (same address). */
+  private preferred(first: number, last: number): FunctionSymbol {
+    let best = this.symbolAt(first);
+    for (let index = first + 1; index <= last; index++) {
+      const other = this.symbolAt(index);
+      if (comparePreferred(other, best) < 0) best = other;
+    }
+    return best;
+  }
+
+  private symbolAt(index: number): FunctionSymbol {
+    const name = this.reader.cString(this.nameStarts[index] as number, this.nameEnds[index] as number, "symbol name");
+    return { name, value: this.values[index] as number, size: this.sizes[index] as number, binding: BINDINGS[this.bindings[index] as number] ?? "other" };
+  }
+}

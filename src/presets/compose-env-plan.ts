@@ -3,7 +3,7 @@
 // position kept), LD_PRELOAD as a de-duplicated list with the allocator first, any other
 // variable later-wins. A user's own MALLOC_CONF / GLIBC_TUNABLES / LD_PRELOAD is parsed
 // and merged the same way, never pasted over what the presets set.
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { AllocatorName, LibraryName } from "../core/allocators.js";
 import { inputError, usageError } from "../core/errors.js";
@@ -169,11 +169,29 @@ class PlanBuilder {
 function readEnvFile(path: string): Record<string, string> {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readBoundedText(path, MAX_ENV_FILE_BYTES);
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
-    throw inputError(`--env-file ${path}: ${missing ? "no such file" : (error as Error).message}`, "check the path (relative paths start at the current directory)", error);
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "no such file" : code === "EFBIG" ? `larger than ${MAX_ENV_FILE_BYTES / 1024 / 1024} MiB, not a dotenv file` : (error as Error).message;
+    throw inputError(`--env-file ${path}: ${reason}`, "check the path (relative paths start at the current directory)", error);
   }
   const dotenv = createRequire(import.meta.url)("dotenv") as typeof import("dotenv");
   return dotenv.parse(text);
+}
+
+/** A dotenv file is small; /dev/zero or a mistyped log file must not be read forever. */
+const MAX_ENV_FILE_BYTES = 1024 * 1024;
+
+/** Reads a file, or a pipe such as `<(vault read …)`, failing with EFBIG past `limit` bytes. */
+function readBoundedText(path: string, limit: number): string {
+  const fd = openSync(path, "r");
+  try {
+    const buffer = Buffer.alloc(limit + 1);
+    let length = 0;
+    for (let read = 1; read > 0 && length <= limit; length += read) read = readSync(fd, buffer, length, buffer.length - length, null);
+    if (length > limit) throw Object.assign(new Error("file too large"), { code: "EFBIG" });
+    return buffer.toString("utf8", 0, length);
+  } finally {
+    closeSync(fd);
+  }
 }

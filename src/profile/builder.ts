@@ -1,7 +1,9 @@
 // Collects samples for a parser: one Location per (address, isReturnAddress) and one Sample
 // per distinct stack (repeated stacks are summed, as gperftools CPU evictions and
 // GetHeapSample's one-line-per-object output require). Locations are placed in their
-// mappings at build time, because the formats put the maps after the samples.
+// mappings at build time, because the formats put the maps after the samples. Addresses
+// and stacks are looked up in typed-array hash tables: no Map entry or bucket per stack.
+import { AddressTable, mixHash, SequenceIndex } from "./address-table.js";
 import { findMapping } from "./maps.js";
 import type { Location, Mapping, Profile, Sample } from "./model.js";
 
@@ -9,22 +11,22 @@ export type ProfileDescription = Omit<Profile, "samples" | "locations" | "functi
 
 export class ProfileBuilder {
   private readonly locations: Location[] = [];
-  private readonly returnAddressIds = new Map<number, number>();
-  private readonly interruptedPcIds = new Map<number, number>();
-  /** Samples by a hash of their location ids; collisions share a small array. */
-  private readonly samplesByHash = new Map<number, Sample[]>();
+  private readonly returnAddressIds = new AddressTable();
+  private readonly interruptedPcIds = new AddressTable();
+  private readonly sampleIndex = new SequenceIndex();
   private readonly samples: Sample[] = [];
   private readonly scratchIds: number[] = [];
+  private readonly isScratchStack = (index: number) => sameIds((this.samples[index] as Sample).locationIds, this.scratchIds);
 
   constructor(private readonly valueCount: number) {}
 
   locationId(address: number, isReturnAddress: boolean): number {
     const ids = isReturnAddress ? this.returnAddressIds : this.interruptedPcIds;
     const known = ids.get(address);
-    if (known !== undefined) return known;
+    if (known !== 0) return known;
     const id = this.locations.length + 1;
     this.locations.push({ id, mappingId: 0, address, isReturnAddress, lines: [] });
-    ids.set(address, id);
+    ids.add(address, id);
     return id;
   }
 
@@ -42,18 +44,17 @@ export class ProfileBuilder {
       ids[i] = id;
       hash = Math.imul(hash ^ id, 0x01000193);
     }
-    let bucket = this.samplesByHash.get(hash);
-    const existing = bucket?.find((sample) => sameIds(sample.locationIds, ids));
-    if (existing) {
+    hash = mixHash(hash);
+    const index = this.sampleIndex.find(hash, this.isScratchStack);
+    if (index >= 0) {
+      const existing = this.samples[index] as Sample;
       for (let i = 0; i < this.valueCount; i++) existing.values[i] = (existing.values[i] as number) + (values[i] as number);
       return existing;
     }
-    const sample: Sample = { locationIds: ids.slice(), values: Array.from({ length: this.valueCount }, (_, i) => values[i] as number) };
-    if (!bucket) {
-      bucket = [];
-      this.samplesByHash.set(hash, bucket);
-    }
-    bucket.push(sample);
+    const copy: number[] = [];
+    for (let i = 0; i < this.valueCount; i++) copy.push(values[i] as number);
+    const sample: Sample = { locationIds: ids.slice(), values: copy };
+    this.sampleIndex.add(hash, this.samples.length);
     this.samples.push(sample);
     return sample;
   }

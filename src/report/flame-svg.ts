@@ -3,7 +3,10 @@
 // details. Labels and colours are laid out here, so the file is readable as a static image
 // too (a CI artifact viewer that strips scripts still shows the graph). With a base
 // profile it is a differential graph: frame width is old + new, red means growth, blue
-// shrinkage, white no change.
+// shrinkage, white no change. Drawn root first under the title (an icicle, as pprof's web
+// view): a deep graph then opens on its widest frames, not on empty space above the
+// flame. The width follows the window (width 100% over a fixed viewBox); the script keeps
+// the height in proportion.
 import type { Analysis } from "../analysis/analysis.js";
 import { buildCallTree, sortedChildren, type CallTreeNode } from "../analysis/call-tree.js";
 import { formatDelta, formatValue } from "./values.js";
@@ -94,7 +97,7 @@ export function renderFlameGraphSvg(analysis: Analysis, options: FlameGraphOptio
     : `total ${formatValue(analysis.total, unit)} · click to zoom, Ctrl-F to search`;
   const out: string[] = [];
   out.push(`<?xml version="1.0" standalone="no"?>\n`);
-  out.push(`<svg version="1.1" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" xmlns="http://www.w3.org/2000/svg" data-total="${rootWeight}" data-unit="${escapeXml(unit)}">\n`);
+  out.push(`<svg version="1.1" width="100%" height="${height}" viewBox="0 0 ${WIDTH} ${height}" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg" data-total="${rootWeight}" data-unit="${escapeXml(unit)}">\n`);
   out.push(`<style>text{font-family:Verdana,sans-serif;font-size:${FONT_SIZE}px;fill:#000}.f rect{stroke:#fff;stroke-width:0.5}.f:hover rect{stroke:#000}.f text{pointer-events:none}.hidden{display:none}#title{font-size:16px}.ui{cursor:pointer;fill:#335}</style>\n`);
   out.push(`<rect x="0" y="0" width="${WIDTH}" height="${height}" fill="#f8f8f8"/>\n`);
   out.push(`<text id="title" x="${WIDTH / 2}" y="20" text-anchor="middle">${escapeXml(title)}</text>\n`);
@@ -104,13 +107,13 @@ export function renderFlameGraphSvg(analysis: Analysis, options: FlameGraphOptio
   out.push(`<text id="matched" x="${WIDTH - PAD_SIDE - 200}" y="${height - 10}"></text>\n`);
   out.push(`<text id="details" x="${PAD_SIDE}" y="${height - 10}"> </text>\n`);
   out.push(`<g id="frames">\n`);
-  const baseY = height - PAD_BOTTOM - FRAME_HEIGHT;
+  const topY = PAD_TOP;
   for (const frame of frames) {
     const { node } = frame;
     const name = node.fn?.name ?? "";
     const x = PAD_SIDE + frame.start * scale;
     const width = frame.weight * scale;
-    const y = baseY - frame.depth * FRAME_HEIGHT;
+    const y = topY + frame.depth * FRAME_HEIGHT;
     const detail = isDiff
       ? `${name} — new ${formatValue(node.value, unit)}, base ${formatValue(node.baseValue, unit)}, change ${formatDelta(node.value - node.baseValue, unit)}`
       : `${name} — ${formatValue(node.value, unit)} (${((node.value / analysis.total) * 100).toFixed(2)}%)`;
@@ -124,19 +127,22 @@ export function renderFlameGraphSvg(analysis: Analysis, options: FlameGraphOptio
     );
   }
   out.push(`</g>\n`);
-  out.push(`<script type="text/ecmascript"><![CDATA[\n${flameGraphScript({ pad: PAD_SIDE, usable, charWidth: CHAR_WIDTH, baseY, frameHeight: FRAME_HEIGHT })}\n]]></script>\n`);
+  out.push(`<script type="text/ecmascript"><![CDATA[\n${flameGraphScript({ pad: PAD_SIDE, usable, charWidth: CHAR_WIDTH, width: WIDTH, height })}\n]]></script>\n`);
   out.push(`</svg>\n`);
   return out.join("");
 }
 
 /** The inline script: zoom, search, details. Plain ES5-level DOM code, no dependencies. */
-function flameGraphScript(layout: { pad: number; usable: number; charWidth: number; baseY: number; frameHeight: number }): string {
+function flameGraphScript(layout: { pad: number; usable: number; charWidth: number; width: number; height: number }): string {
   return `(function () {
   var svg = document.documentElement, total = +svg.getAttribute("data-total");
   var L = ${JSON.stringify(layout)};
   var frames = Array.prototype.slice.call(document.querySelectorAll("g.f"));
   var details = document.getElementById("details"), matched = document.getElementById("matched");
   var reset = document.getElementById("reset"), searchButton = document.getElementById("search");
+  // width="100%" scales the drawing to the window; the height follows in proportion.
+  function fitHeight() { svg.setAttribute("height", Math.ceil(L.height * svg.getBoundingClientRect().width / L.width)); }
+  fitHeight(); window.addEventListener("resize", fitHeight);
   function nameOf(g) { var t = g.querySelector("title").textContent; var i = t.indexOf(" \\u2014 "); return i < 0 ? t : t.slice(0, i); }
   function fit(name, w) { var n = Math.floor((w - 6) / L.charWidth); if (n < 3) return ""; return name.length <= n ? name : name.slice(0, n - 2) + ".."; }
   function place(g, x, w) {

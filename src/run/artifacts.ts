@@ -14,6 +14,7 @@ const OWN_FILES: Record<string, ArtifactKind> = {
   "analysis.json": "analysis",
   "analysis.txt": "analysis",
   "flame.svg": "flamegraph",
+  "objects.json": "objects",
 };
 
 const PID_PATTERNS: RegExp[] = [

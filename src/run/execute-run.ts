@@ -11,6 +11,10 @@ import { collectStrayProfiles, describeChildProcessArtifacts, listArtifacts } fr
 import { MANIFEST_SCHEMA_VERSION, writeManifest, type AllocatorRecord, type RunManifest } from "./manifest.js";
 import { watchPreloadTakesEffect, type PreloadObservation } from "./verify-preload.js";
 import { describeExitQuirks } from "./exit-quirks.js";
+import { gatherProcessEvidence, type ProcessEvidence } from "./process-evidence.js";
+import { readAllocatorVersion } from "./allocator-version.js";
+import { describeRunConditions } from "./run-conditions.js";
+import { redactVariables } from "../presets/index.js";
 import { TOOL_VERSION } from "../core/version.js";
 
 export interface ExecuteRequest {
@@ -23,6 +27,12 @@ export interface ExecuteRequest {
   baseEnv: NodeJS.ProcessEnv;
   stdio?: LaunchRequest["stdio"];
   stdinFile?: string;
+  /** Record the values of every variable allocrun set (`--record-env`); by default only
+   * allocator, profiler and locale values are recorded, other names with "<set>". */
+  recordEnv?: boolean;
+  /** See LaunchRequest: the program gets a process group of its own, killed on timeout or stop. */
+  timeoutMs?: number;
+  stop?: AbortSignal;
 }
 
 /** The program's stderr of a run with allocator statistics, kept in the run folder. */
@@ -75,14 +85,17 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
   // Statistics go to the program's stderr: copy it aside (still shown live) to read them.
   const wantsStats = prepared.plan.artifactHints.some((hint) => hint.kind === "stats");
   const stdio = request.stdio ?? (wantsStats ? { stdin: "inherit" as const, stdout: "inherit" as const, stderr: "tee" as const } : "inherit");
+  const programEnv = buildProgramEnvironment(request.baseEnv, vars);
   const launch = await launchProgram({
     file: request.program,
     argv: request.argv,
-    env: buildProgramEnvironment(request.baseEnv, vars),
+    env: programEnv,
     cwd: request.cwd,
     sampleIntervalMs: request.sampleIntervalMs,
     stdio,
     stdinFile: request.stdinFile,
+    ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
+    ...(request.stop === undefined ? {} : { stop: request.stop }),
     timelinePath: `${runDir}/timeline.csv`,
     onStart: (pid) => {
       observation = watchPreloadTakesEffect(pid, preloaded, [findLauncher() ?? "", process.execPath]);
@@ -90,6 +103,7 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
   });
   const seen = observation ? await observation.result : undefined;
   const warnings = [...prepared.warnings];
+  if (launch.timedOut) warnings.push(`the program ran past its timeout of ${(request.timeoutMs ?? 0) / 1000}s: allocrun killed its process group`);
   let allocatorStats: AllocatorStatsFound | null = null;
   const statsText = wantsStats ? readProgramStderr(launch, stdio) : undefined;
   if (statsText !== undefined) {
@@ -106,7 +120,18 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
     }
   }
   const artifacts = listArtifacts(runDir, launch.pid);
-  const allocator = describeAllocator(prepared, seen, artifacts.map((a) => a.kind));
+  const evidence = launch.processes
+    ? gatherProcessEvidence({
+        observed: launch.processes,
+        allocator: prepared.allocator,
+        programPid: launch.pid,
+        programExe: request.program,
+        peakRssBytes: launch.peakRssBytes,
+        ...(launch.processesNotRecorded ? { notRecorded: launch.processesNotRecorded } : {}),
+      })
+    : undefined;
+  if (evidence) warnings.push(...evidence.warnings);
+  const allocator = describeAllocator(prepared, evidence ?? seen, artifacts.map((a) => a.kind));
   warnings.push(...describeExitQuirks({ plan: prepared.plan, launch, artifacts }));
   const children = describeChildProcessArtifacts(artifacts);
   if (children) warnings.push(children);
@@ -121,7 +146,15 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
     cwd: request.cwd,
     allocator,
     presets: prepared.plan.presetsApplied,
-    env: vars,
+    env: redactVariables(vars, request.recordEnv ?? false),
+    conditions: describeRunConditions({
+      program: request.program,
+      programEnv,
+      allocrunVariables: vars,
+      processes: launch.processes,
+      programPid: launch.pid,
+      scriptInterpreter: prepared.target?.elf === undefined ? prepared.target?.executedElf?.fileName : undefined,
+    }),
     startedAt: launch.startedAt,
     wallSeconds: launch.wallSeconds,
     userSeconds: launch.userSeconds,
@@ -130,9 +163,11 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
     signal: launch.signal,
     peakRssBytes: launch.peakRssBytes,
     peakRssMethod: launch.peakRssMethod,
+    programPeakRssBytes: programPeakOf(launch),
     treePeakRssBytes: launch.treePeakRssBytes ?? null,
     meanRssBytes: launch.timeline.meanRssBytes,
     sampleIntervalMs: request.sampleIntervalMs,
+    processes: evidence?.processes ?? null,
     artifacts,
     allocatorStats,
     warnings,
@@ -142,18 +177,39 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
   return { runDir, manifest, launch };
 }
 
-function describeAllocator(prepared: PreparedRun, seen: { missing: string[]; checked: boolean } | undefined, artifactKinds: string[]): AllocatorRecord {
-  const base = { name: prepared.allocator, library: prepared.allocatorLibrary, version: null };
+type PreloadSeen = { missing: string[]; checked: boolean } | ProcessEvidence;
+
+function describeAllocator(prepared: PreparedRun, seen: PreloadSeen | undefined, artifactKinds: string[]): AllocatorRecord {
+  const base = { name: prepared.allocator, library: prepared.allocatorLibrary, version: readAllocatorVersion(prepared.allocator, prepared.allocatorLibrary) };
   if (prepared.allocator === "glibc" || !prepared.allocatorLibrary) {
     return { ...base, verified: true, verifiedBy: "not-needed" };
   }
-  if (seen?.checked) {
+  const notMapped = `${prepared.allocatorLibrary} was not mapped into the program: the loader ignored LD_PRELOAD`;
+  if (seen && "processes" in seen) {
+    // The census: every process of the run, not only the first.
+    if (seen.failure !== undefined) return { ...base, verified: false, verifiedBy: "maps", reason: seen.failure };
+    if (seen.seenInProgram) return { ...base, verified: true, verifiedBy: "maps" };
+    const program = seen.processes.find((process) => process.allocatorSeen === false);
+    if (program) return { ...base, verified: false, verifiedBy: "maps", reason: notMapped };
+  } else if (seen?.checked) {
     if (!seen.missing.includes(prepared.allocatorLibrary)) return { ...base, verified: true, verifiedBy: "maps" };
-    return { ...base, verified: false, verifiedBy: "maps", reason: `${prepared.allocatorLibrary} was not mapped into the program: the loader ignored LD_PRELOAD` };
+    return { ...base, verified: false, verifiedBy: "maps", reason: notMapped };
   }
   const ownOutput = prepared.allocator === "jemalloc" ? "jemalloc-heap" : prepared.allocator.startsWith("tcmalloc") ? "gperftools-heap" : undefined;
   if (ownOutput && artifactKinds.includes(ownOutput)) return { ...base, verified: true, verifiedBy: "artifacts" };
   return { ...base, verified: false, verifiedBy: "none", reason: "the program ended before allocrun could look at its memory maps" };
+}
+
+/**
+ * The program's own peak (its main process): ru_maxrss also covers the children it waited
+ * for. With no child seen that is the program's; otherwise the largest VmHWM seen of it.
+ */
+function programPeakOf(launch: LaunchResult): number | null {
+  const own = launch.processes?.filter((process) => process.pid === launch.pid) ?? [];
+  const hadChildren = (launch.processes ?? []).some((process) => process.pid !== launch.pid);
+  if (launch.peakRssMethod === "wait4-rusage" && !hadChildren) return launch.peakRssBytes;
+  const seen = Math.max(0, ...own.map((process) => process.hwmKib * 1024), launch.timeline.points.reduce((peak, sample) => Math.max(peak, sample.hwmBytes ?? 0), 0));
+  return seen > 0 ? seen : null;
 }
 
 /** The stats parsers reject a broken report; a run must still finish, so that becomes a warning. */

@@ -7,6 +7,8 @@ export type LauncherEvent =
   | { kind: "launch-error"; errno: number; step: string }
   | { kind: "forwarded"; signalNumber: number }
   | { kind: "not-forwarded"; signalNumber: number; reason: string }
+  | { kind: "proc"; process: ObservedProcess }
+  | { kind: "proc-overflow"; count: number }
   | {
       kind: "end";
       exitCode: number | null;
@@ -16,6 +18,24 @@ export type LauncherEvent =
       sysSeconds: number;
       wallSeconds: number;
     };
+
+/** One process the launcher's census saw (native/process-census.c). */
+export interface ObservedProcess {
+  pid: number;
+  ppid: number;
+  /** Largest VmHWM seen, or ru_maxrss when `exact` (the launcher reaped it). */
+  hwmKib: number;
+  /** true: every LD_PRELOAD library was mapped; false: the loader finished without one;
+   * null: the loader was never seen finished (static, or it ended too soon). */
+  preloadMapped: boolean | null;
+  /** Real and effective user or group ids differed (secure execution). */
+  secure: boolean;
+  exact: boolean;
+  /** The kernel's short name of the process (comm). */
+  name: string;
+  /** null when /proc/<pid>/exe could not be read (another user's process). */
+  exe: string | null;
+}
 
 /** One status line → event; undefined for lines this version does not know. */
 export function parseLauncherStatusLine(line: string): LauncherEvent | undefined {
@@ -33,6 +53,23 @@ export function parseLauncherStatusLine(line: string): LauncherEvent | undefined
       return { kind, signalNumber: first };
     case "not-forwarded":
       return { kind, signalNumber: first, reason: fields[1] ?? "" };
+    case "proc": {
+      const [pid = NaN, ppid = NaN, hwmKib = NaN, preload = NaN, secure, exact] = numbers;
+      const exe = fields.slice(7).join(" ");
+      const process: ObservedProcess = {
+        pid,
+        ppid,
+        hwmKib,
+        preloadMapped: preload === 1 ? true : preload === 0 ? false : null,
+        secure: secure === 1,
+        exact: exact === 1,
+        name: fields[6] ?? "?",
+        exe: exe === "-" || exe === "" ? null : exe,
+      };
+      return { kind, process };
+    }
+    case "proc-overflow":
+      return { kind, count: first };
     case "end": {
       const [value = NaN, maxRssKib = NaN, userUs = NaN, sysUs = NaN, wallUs = NaN] = numbers.slice(1);
       const bySignal = fields[0] === "signal";

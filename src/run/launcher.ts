@@ -19,6 +19,7 @@ import {
   signalNameOf,
   signalNumberFromName,
   type LauncherEvent,
+  type ObservedProcess,
 } from "./launcher-status.js";
 import {
   DEFAULT_SAMPLE_INTERVAL_MS,
@@ -29,14 +30,16 @@ import {
 } from "./sampler.js";
 import { holdSignals, type SignalHold } from "./signal-relay.js";
 import type { RecordedTimeline } from "./timeline-recorder.js";
+import { guardProcessGroup, signalProcessGroup, type GroupStop } from "./group-stop.js";
 
 export type { MemorySample } from "./sampler.js";
+export type { ObservedProcess } from "./launcher-status.js";
 export type { RecordedTimeline } from "./timeline-recorder.js";
 
 const NO_TIMELINE: RecordedTimeline = { samples: 0, meanRssBytes: null, minRssBytes: null, maxRssBytes: null, windowSamples: 1, points: [] };
 
 const LAUNCHER_PATH = fileURLToPath(new URL("../../native/build/allocrun-launch", import.meta.url));
-const LAUNCHER_SOURCE = fileURLToPath(new URL("../../native/launch.c", import.meta.url));
+const LAUNCHER_SOURCES = ["launch.c", "process-census.c", "process-census.h"].map((name) => fileURLToPath(new URL(`../../native/${name}`, import.meta.url)));
 const BUILD_SCRIPT = fileURLToPath(new URL("../../scripts/build-native.mjs", import.meta.url));
 /** The launcher takes the program's LD_PRELOAD under this name (see native/launch.c). */
 const TARGET_PRELOAD_VARIABLE = "ALLOCRUN_TARGET_LD_PRELOAD";
@@ -46,19 +49,23 @@ export function findLauncher(): string | undefined {
   return existsSync(LAUNCHER_PATH) ? LAUNCHER_PATH : undefined;
 }
 
-/** Left beside the launcher when building it failed: later runs do not try again until launch.c changes. */
+/** Left beside the launcher when building it failed: later runs do not try again until a source changes. */
 const FAILED_BUILD_MARKER = `${LAUNCHER_PATH}.build-failed`;
 
+const modifiedMs = (path: string) => statSync(path).mtimeMs;
+
 /**
- * The launcher, built first when it is missing (an install whose postinstall could not
- * build it, a checkout without `npm install`); undefined when it cannot be built here (no
- * C compiler). A present launcher costs one existence check; a failed build is tried
- * again only after native/launch.c changes.
+ * The launcher, (re)built first when it is missing (an install whose postinstall could not
+ * build it, a checkout without `npm install`) or older than its sources; undefined when it
+ * cannot be built here (no C compiler). A failed build is tried again only after a
+ * source changes, so a machine without a compiler does not pay for it on every run.
  */
 export function ensureLauncher(): string | undefined {
-  if (existsSync(LAUNCHER_PATH)) return LAUNCHER_PATH;
-  if (!existsSync(LAUNCHER_SOURCE)) return undefined;
-  if (existsSync(FAILED_BUILD_MARKER) && statSync(FAILED_BUILD_MARKER).mtimeMs >= statSync(LAUNCHER_SOURCE).mtimeMs) return undefined;
+  const sources = LAUNCHER_SOURCES.filter((source) => existsSync(source));
+  const newestSourceMs = Math.max(0, ...sources.map(modifiedMs));
+  if (existsSync(LAUNCHER_PATH) && modifiedMs(LAUNCHER_PATH) >= newestSourceMs) return LAUNCHER_PATH;
+  if (sources.length === 0) return findLauncher();
+  if (existsSync(FAILED_BUILD_MARKER) && modifiedMs(FAILED_BUILD_MARKER) >= newestSourceMs) return findLauncher();
   try {
     execFileSync(process.execPath, [BUILD_SCRIPT, "--quiet"], { stdio: ["ignore", 2, 2] });
   } catch {
@@ -107,7 +114,16 @@ export interface LaunchRequest {
   timelinePath?: string;
   /** The launcher binary; undefined: findLauncher(); null: spawn from node (sampled VmHWM). */
   launcherPath?: string | null;
+  /** Stop the program (its whole process group) after this long; implies a group of its own. */
+  timeoutMs?: number;
+  /** Aborting stops the program's whole process group at once; implies a group of its own. */
+  stop?: AbortSignal;
 }
+
+/** How long a stopped program gets between SIGTERM (or the relayed Ctrl-C) and SIGKILL. */
+const STOP_GRACE_MS = 500;
+/** The launcher's switch for a program-owned process group (see native/launch.c). */
+const OWN_GROUP_VARIABLE = "ALLOCRUN_LAUNCH_OWN_GROUP";
 
 export type PeakRssMethod = "wait4-rusage" | "sampled-vmhwm";
 
@@ -139,8 +155,15 @@ export interface LaunchResult {
   execError?: { code: string; message: string };
   /** Signals allocrun passed on to the program (not those it got directly, e.g. Ctrl-C). */
   forwardedSignals: string[];
+  /** The program ran past LaunchRequest.timeoutMs and its process group was killed. */
+  timedOut: boolean;
   /** Sampler cost, for overhead measurements. */
   samplerCost: SamplerCost;
+  /** Every process the launcher saw run (the program, its forks and what they exec'd);
+   * undefined without the native launcher. */
+  processes?: ObservedProcess[];
+  /** Processes the launcher saw but could not record (its table was full). */
+  processesNotRecorded?: number;
   stdout?: Buffer;
   stderr?: Buffer;
 }
@@ -189,6 +212,10 @@ interface RunRecord {
   sampler?: MemorySampler;
   summary?: SamplerSummary;
   forwardedSignals: string[];
+  processes?: ObservedProcess[];
+  processesNotRecorded?: number;
+  /** Set when the program gets a process group of its own (timeout or stop asked for). */
+  groupStop: GroupStop | undefined;
   /** Thrown by onStart: reported once the program is done, not in the middle of it. */
   callbackError?: unknown;
   stdout: Buffer[] | undefined;
@@ -202,6 +229,7 @@ function beginRecord(request: LaunchRequest, child: ChildProcess): RunRecord {
     originMs: performance.now(),
     pid: 0,
     forwardedSignals: [],
+    groupStop: guardProcessGroup({ timeoutMs: request.timeoutMs, stop: request.stop, graceMs: STOP_GRACE_MS }),
     stdout: child.stdout ? [] : undefined,
     stderr: child.stderr ? [] : undefined,
   };
@@ -228,6 +256,7 @@ function startSampling(record: RunRecord, pid: number, readCpuTimes: boolean): v
     ...(timelinePath === undefined ? {} : { timelinePath }),
   });
   record.sampler.start();
+  record.groupStop?.watch(pid);
   try {
     record.request.onStart?.(pid);
   } catch (error) {
@@ -236,6 +265,7 @@ function startSampling(record: RunRecord, pid: number, readCpuTimes: boolean): v
 }
 
 function stopSampling(record: RunRecord): SamplerSummary | undefined {
+  record.groupStop?.programEnded();
   if (record.sampler && !record.summary) record.summary = record.sampler.stop();
   return record.summary;
 }
@@ -266,6 +296,9 @@ function assembleResult(record: RunRecord, outcome: Outcome): LaunchResult {
     ...(summary?.timelineError === undefined ? {} : { timelineError: summary.timelineError }),
     ...(execError ? { execError } : {}),
     forwardedSignals: record.forwardedSignals,
+    ...(record.processes ? { processes: record.processes } : {}),
+    ...(record.processesNotRecorded ? { processesNotRecorded: record.processesNotRecorded } : {}),
+    timedOut: record.groupStop?.timedOut ?? false,
     samplerCost: summary?.cost ?? NO_SAMPLER_COST,
     ...(record.stdout ? { stdout: Buffer.concat(record.stdout) } : {}),
     ...(record.stderr ? { stderr: Buffer.concat(record.stderr) } : {}),
@@ -305,9 +338,16 @@ function sampledOutcome(record: RunRecord, exitCode: number | null, signalNumber
   };
 }
 
-function launcherEnvironment(env: Record<string, string>): Record<string, string> {
+/** A timeout or a stop signal needs the program's whole tree reachable by one kill. */
+function wantsOwnGroup(request: LaunchRequest): boolean {
+  return request.timeoutMs !== undefined || request.stop !== undefined;
+}
+
+function launcherEnvironment(env: Record<string, string>, ownGroup: boolean): Record<string, string> {
   const { LD_PRELOAD: preload, ...rest } = env;
-  return preload === undefined ? rest : { ...rest, [TARGET_PRELOAD_VARIABLE]: preload };
+  const launcherEnv: Record<string, string> = preload === undefined ? rest : { ...rest, [TARGET_PRELOAD_VARIABLE]: preload };
+  if (ownGroup) launcherEnv[OWN_GROUP_VARIABLE] = "1";
+  return launcherEnv;
 }
 
 function runThroughLauncher(request: LaunchRequest, launcher: string, stdio: StdioOptions, signals: SignalHold): Promise<LaunchResult> {
@@ -315,7 +355,7 @@ function runThroughLauncher(request: LaunchRequest, launcher: string, stdio: Std
     const child = spawn(launcher, [request.file, ...request.argv], {
       argv0: "allocrun-launch",
       cwd: request.cwd,
-      env: launcherEnvironment(request.env),
+      env: launcherEnvironment(request.env, wantsOwnGroup(request)),
       stdio: [...(stdio as unknown[]), "pipe"] as StdioOptions,
     });
     // The launcher decides whether a signal node got should reach the program (it can
@@ -331,8 +371,11 @@ function runThroughLauncher(request: LaunchRequest, launcher: string, stdio: Std
       else if (event?.kind === "forwarded") record.forwardedSignals.push(signalNameOf(event.signalNumber));
       else if (event?.kind === "exec-error") execErrno = event.errno;
       else if (event?.kind === "launch-error") launchError = event;
+      else if (event?.kind === "proc") (record.processes ??= []).push(event.process);
+      else if (event?.kind === "proc-overflow") record.processesNotRecorded = event.count;
       else if (event?.kind === "end") {
         end = event;
+        record.processes ??= []; // the census ran, even if the program ended before a walk
         stopSampling(record); // the pid may be reused from now on
       }
     };
@@ -399,12 +442,19 @@ function runDirectly(request: LaunchRequest, stdio: StdioOptions, signals: Signa
       cwd: request.cwd,
       env: request.env,
       stdio,
+      // A session of its own: the program leads its own process group (see wantsOwnGroup).
+      detached: wantsOwnGroup(request),
     });
     const record = beginRecord(request, child);
     // Without the launcher node cannot tell a terminal's signal (which the program, in
     // our process group, got too) from a targeted kill: with a terminal, assume the former.
+    // A program in a group of its own got nothing from the terminal: its group gets every signal.
     const hasTerminal = isatty(0) || isatty(2);
     signals.deliverTo((signal) => {
+      if (wantsOwnGroup(request)) {
+        if (child.pid !== undefined && signalProcessGroup(child.pid, signal)) record.forwardedSignals.push(signal);
+        return;
+      }
       if (hasTerminal && TERMINAL_SIGNALS.has(signal)) return;
       if (child.kill(signal)) record.forwardedSignals.push(signal);
     });

@@ -67,6 +67,24 @@ export function checkTarget(programPath: string, allocator: AllocatorName, optio
   };
 }
 
+/** What the target checks say about an executable the run saw a child process run, after
+ * the fact: nothing is refused any more, so nothing throws. Undefined when it is not ELF
+ * or cannot be read (gone, another user's). */
+export function inspectObservedExecutable(path: string, allocator: AllocatorName, shownName: string): { elf: ElfFile; findings: Finding[] } | undefined {
+  try {
+    const gathered = gatherTarget(path, {
+      shownName,
+      depth: "headers",
+      pathVariable: undefined,
+      runner: { uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1 },
+    });
+    if (gathered.kind !== "elf") return undefined;
+    return { elf: gathered.facts.elf, findings: runTargetChecks(gathered.facts, { allocator, profiling: false, family: undefined }) };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * For prepare-run once the allocator library is located: throws (kind "environment")
  * when `libraryPath` cannot be preloaded into the program `elf` (ELF class, machine or

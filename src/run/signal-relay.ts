@@ -5,6 +5,8 @@
 //
 // SIGUSR1 is not relayed: node reserves it for its inspector.
 
+import { constants } from "node:os";
+
 export const RELAYED_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR2"];
 
 export type SignalRecipient = (signal: NodeJS.Signals) => void;
@@ -43,4 +45,24 @@ export function holdSignals(): SignalHold {
       if (holds.size === 0) for (const signal of RELAYED_SIGNALS) process.off(signal, relay);
     },
   };
+}
+
+/** Signals whose default action writes a core file (signal(7)). */
+const CORE_DUMPING_SIGNALS: ReadonlySet<string> = new Set(["SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGSEGV", "SIGSYS", "SIGXCPU", "SIGXFSZ"]);
+
+/**
+ * Ends allocrun by the signal that killed the program, as timeout(1) and env(1) do, so the
+ * caller sees what it would have seen without allocrun: a shell stops its `for` loop on
+ * one Ctrl-C only when the foreground job died of SIGINT, not when it exited 130.
+ * Returns when the signal cannot end us: a core-dumping signal (a core file of node, not
+ * of the program, would only mislead; timeout(1) sets RLIMIT_CORE to 0 for this, which
+ * node cannot), or one node keeps handling (SIGUSR1 starts its inspector, SIGPIPE is
+ * ignored); the caller then exits 128+N.
+ */
+export function endBySignal(signalNumber: number): void {
+  const name = Object.entries(constants.signals).find(([, number]) => number === signalNumber)?.[0];
+  if (name !== undefined && (CORE_DUMPING_SIGNALS.has(name) || name === "SIGUSR1" || name === "SIGPIPE")) return;
+  // The default disposition returns once node has no listener left for the signal.
+  if (name !== undefined) process.removeAllListeners(name);
+  process.kill(process.pid, signalNumber);
 }

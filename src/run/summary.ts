@@ -5,6 +5,13 @@ import { alignColumns, type Painter } from "../core/terminal.js";
 import { formatBytes, formatDurationMs } from "../core/units.js";
 import type { RunManifest } from "./manifest.js";
 
+/** peakRssBytes is the largest single process (wait4): say so when it was not the program itself. */
+function describeProgramPeak(manifest: RunManifest, paint: Painter): string {
+  const own = manifest.programPeakRssBytes;
+  if (own === null || own === undefined || own >= manifest.peakRssBytes) return "";
+  return paint.dim(` largest single process (wait4); the program itself ${formatBytes(own)}`);
+}
+
 export function formatRunSummary(manifest: RunManifest, runDir: string, cwd: string, paint: Painter): string {
   const { allocator } = manifest;
   const allocatorLine = allocator.library
@@ -20,7 +27,7 @@ export function formatRunSummary(manifest: RunManifest, runDir: string, cwd: str
   const rows: string[][] = [
     ["allocator", allocatorLine],
     ["status", `${status}, wall ${formatDurationMs(manifest.wallSeconds * 1000)}, user ${formatDurationMs(manifest.userSeconds * 1000)}, sys ${formatDurationMs(manifest.sysSeconds * 1000)}`],
-    ["peak RSS", `${formatBytes(manifest.peakRssBytes)}${method}`],
+    ["peak RSS", `${formatBytes(manifest.peakRssBytes)}${method}${describeProgramPeak(manifest, paint)}`],
   ];
   // What the program produced comes first; allocrun's own derived files after it.
   const derived = new Set(["timeline", "analysis", "flamegraph"]);
@@ -32,7 +39,7 @@ export function formatRunSummary(manifest: RunManifest, runDir: string, cwd: str
   }
   const shownDir = relative(cwd, runDir);
   rows.push(["run folder", shownDir && !shownDir.startsWith("..") ? shownDir : runDir]);
-  if (!allocator.verified && allocator.reason) rows.push(["warning", paint.yellow(allocator.reason)]);
+  if (!allocator.verified && allocator.reason && !manifest.warnings.includes(allocator.reason)) rows.push(["warning", paint.yellow(allocator.reason)]);
   for (const warning of manifest.warnings) rows.push(["warning", paint.yellow(warning)]);
   const lines = alignColumns(rows.map(([label, value]) => [label ?? "", value ?? ""]));
   return `${paint.bold("allocrun")}\n${lines.map((line) => `  ${line}`).join("\n")}\n`;

@@ -4,7 +4,7 @@
 // (possibly wrong) name. The one exception is the C++ runtime's `operator new`, a
 // forwarding entry point in libstdc++/libc++ whose name comes from an exact symbol match.
 import { basename } from "node:path";
-import type { Profile, Sample } from "../profile/model.js";
+import type { Location, Profile, Sample } from "../profile/model.js";
 
 const ALLOCATOR_OBJECT = /^lib(jemalloc|tcmalloc(_minimal|_debug|_and_profiler|_minimal_debug)?|profiler|mimalloc(-[a-z]+)?|hoard|rpmalloc|snmalloc\w*)\.so(\.|$)/;
 const CXX_RUNTIME_OBJECT = /^lib(stdc\+\+|c\+\+)\.so(\.|$)/;
@@ -30,10 +30,7 @@ export function dropAllocatorFrames(profile: Profile): Profile {
   if (!isHeapProfile(profile)) return profile;
   const mappingFile = new Map(profile.mappings.map((mapping) => [mapping.id, mapping.file]));
   const functionName = new Map(profile.functions.map((fn) => [fn.id, fn.name]));
-  const locations = new Map(profile.locations.map((location) => [location.id, location]));
-  const isDroppable = (locationId: number): boolean => {
-    const location = locations.get(locationId);
-    if (location === undefined) return false;
+  const isAllocatorLocation = (location: Location): boolean => {
     const file = mappingFile.get(location.mappingId) ?? "";
     if (isAllocatorObject(file)) return true;
     const outer = location.lines[location.lines.length - 1];
@@ -42,6 +39,10 @@ export function dropAllocatorFrames(profile: Profile): Profile {
     if (EMBEDDED_ALLOCATOR_FUNCTION.test(name)) return true;
     return CXX_RUNTIME_OBJECT.test(basename(file)) && OPERATOR_NEW.test(name);
   };
+  // Decided once per location, not once per frame of every stack.
+  const droppable = new Set<number>();
+  for (const location of profile.locations) if (isAllocatorLocation(location)) droppable.add(location.id);
+  const isDroppable = (locationId: number): boolean => droppable.has(locationId);
   const samples = profile.samples.map((sample): Sample => {
     let first = 0;
     while (first < sample.locationIds.length && isDroppable(sample.locationIds[first] as number)) first++;

@@ -1,7 +1,7 @@
 // One mapped object (executable or shared library) as the symbolizer sees it: its PT_LOAD
 // segments for file offset → vaddr, its build-id, whether symbols and DWARF are available
 // (in the file or a separate debug file), and its function symbols, read on demand.
-import { findSymbol, parseElf, readElfFile, readFunctionSymbols, type FunctionSymbol, type LoadedElf } from "../elf/index.js";
+import { findSymbol, FunctionSymbolIndex, parseElf, readElfFileForSymbols, readFunctionSymbols, type FunctionSymbol, type LoadedElf } from "../elf/index.js";
 import { PT_LOAD } from "../elf/index.js";
 import { findDebugFile } from "./debug-file.js";
 import { isInRanges, readDebugAranges } from "./dwarf-ranges.js";
@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 export class ObjectFile {
   private loaded: LoadedElf | undefined;
   private debugLoaded: LoadedElf | undefined;
-  private symbols: FunctionSymbol[] | undefined;
+  private symbols: { find(vaddr: number): FunctionSymbol | undefined } | undefined;
 
   private constructor(
     readonly path: string,
@@ -31,7 +31,7 @@ export class ObjectFile {
     if (stamp === undefined) return undefined;
     const cached = cache.readMeta(stamp);
     if (cached !== undefined) return new ObjectFile(path, stamp, cached, undefined);
-    const loaded = readElfFile(path);
+    const loaded = readElfFileForSymbols(path);
     const { elf } = loaded;
     const segments: Segment[] = elf.programHeaders
       .filter((header) => header.type === PT_LOAD)
@@ -79,16 +79,16 @@ export class ObjectFile {
   /** The function symbol whose extent contains vaddr (.symtab, .dynsym, debug file). */
   findFunctionSymbol(vaddr: number): FunctionSymbol | undefined {
     this.symbols ??= this.readSymbols();
-    return findSymbol(this.symbols, vaddr);
+    return this.symbols.find(vaddr);
   }
 
-  private readSymbols(): FunctionSymbol[] {
-    this.loaded ??= readElfFile(this.path);
-    const own = readFunctionSymbols(this.loaded.elf, this.loaded.buffer);
-    if (this.meta.debugFile === undefined) return own;
-    this.debugLoaded ??= loadDebugElf(this.meta.debugFile);
-    if (this.debugLoaded === undefined) return own;
-    return mergeSymbols(own, readFunctionSymbols(this.debugLoaded.elf, this.debugLoaded.buffer));
+  private readSymbols(): { find(vaddr: number): FunctionSymbol | undefined } {
+    this.loaded ??= readElfFileForSymbols(this.path);
+    if (this.meta.debugFile !== undefined) this.debugLoaded ??= loadDebugElf(this.meta.debugFile);
+    // Without a debug file, names are decoded only for the addresses asked.
+    if (this.debugLoaded === undefined) return FunctionSymbolIndex.read(this.loaded.elf, this.loaded.buffer);
+    const merged = mergeSymbols(readFunctionSymbols(this.loaded.elf, this.loaded.buffer), readFunctionSymbols(this.debugLoaded.elf, this.debugLoaded.buffer));
+    return { find: (vaddr) => findSymbol(merged, vaddr) };
   }
 }
 

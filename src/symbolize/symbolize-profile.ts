@@ -9,6 +9,7 @@ import { demangleNames } from "./demangle.js";
 import { shortenFunctionName, stripRustHash, stripSymbolVersion } from "./function-names.js";
 import { symbolizeWithLineTool, type LineTool, type ToolFrame } from "./line-tools.js";
 import { ObjectFile } from "./object-file.js";
+import { describeChange, type RecordedObject } from "./recorded-objects.js";
 import { resolveObjectPaths, type ObjectPathOptions } from "./object-paths.js";
 import { SymbolCache, statStamp, type CachedFrame, type CachedFrames } from "./symbol-cache.js";
 import { findOwningPackages, hintFor, type UnsymbolizedObject, type UnsymbolizedReason } from "./unsymbolized-hints.js";
@@ -28,6 +29,8 @@ export interface SymbolizeOptions extends ObjectPathOptions {
   demangler?: "auto" | "native";
   /** Look up Debian packages for objects without symbols (one dpkg-query call). */
   suggestPackages?: boolean;
+  /** The builds the program ran with (a run folder's objects.json), by mapped path. */
+  recordedObjects?: ReadonlyMap<string, RecordedObject>;
 }
 
 export interface SymbolizedProfile {
@@ -78,7 +81,8 @@ export async function symbolizeProfile(profile: Profile, options: SymbolizeOptio
 }
 
 export interface Symbolizer {
-  symbolize(profile: Profile): Promise<SymbolizedProfile>;
+  /** `recordedObjects` (a run folder's objects.json) replaces the one in the options. */
+  symbolize(profile: Profile, recordedObjects?: ReadonlyMap<string, RecordedObject>): Promise<SymbolizedProfile>;
 }
 
 /** A symbolizer that opens each object once, for a profile and its base or a whole series. */
@@ -99,7 +103,9 @@ export function createSymbolizer(options: SymbolizeOptions): Symbolizer {
     }
     return object;
   };
-  return { symbolize: (profile) => symbolizeWith(profile, options, cache, tool, openObject) };
+  return {
+    symbolize: (profile, recordedObjects) => symbolizeWith(profile, recordedObjects === undefined ? options : { ...options, recordedObjects }, cache, tool, openObject),
+  };
 }
 
 async function symbolizeWith(
@@ -114,6 +120,9 @@ async function symbolizeWith(
 
   const lookups = new Map<number, Lookup>();
   const failedObjects = new Map<string, FailureEntry>();
+  /** Labels of addresses in objects rebuilt since the profile: named by file offset only. */
+  const staleLabels = new Map<number, string>();
+  const changes = new Map<number, string | undefined>();
   for (const location of profile.locations) {
     // Already symbolized where the profile was made (pprof from Go): kept as it is.
     if (location.lines.length > 0) continue;
@@ -123,6 +132,14 @@ async function symbolizeWith(
     const object = openObject(path);
     if (typeof object === "string") {
       noteFailure(failedObjects, mapping.file, object, location.address);
+      continue;
+    }
+    if (!changes.has(mapping.id)) changes.set(mapping.id, changeSinceProfiled(options.recordedObjects?.get(mapping.file), object, path === mapping.file));
+    const change = changes.get(mapping.id);
+    if (change !== undefined) {
+      const fileOffset = location.address - mapping.start + mapping.offset;
+      staleLabels.set(location.id, `${basename(mapping.file)}+0x${fileOffset.toString(16)}`);
+      noteFailure(failedObjects, mapping.file, "changed", location.address, path, change);
       continue;
     }
     const vaddr = object.fileOffsetToVaddr(location.address - mapping.start + mapping.offset);
@@ -163,7 +180,7 @@ async function symbolizeWith(
     resolved.set(resolution.object, frames);
   }
 
-  const built = buildSymbolizedTables(profile, lookups, resolved, mappings, failedObjects);
+  const built = buildSymbolizedTables(profile, lookups, resolved, mappings, failedObjects, staleLabels);
   const unsymbolizedObjects = describeFailures(failedObjects, await owners);
   return { profile: built, unsymbolizedObjects, objectPaths, lineTool: tool };
 }
@@ -174,12 +191,20 @@ interface FailureEntry {
   addresses: Set<number>;
   /** The file actually read, when there was one (remapped paths differ). */
   objectPath?: string;
+  /** What changed, for objects rebuilt since the profile. */
+  detail?: string;
 }
 
-function noteFailure(failures: Map<string, FailureEntry>, path: string, reason: UnsymbolizedReason, address: number, objectPath?: string): void {
+function noteFailure(failures: Map<string, FailureEntry>, path: string, reason: UnsymbolizedReason, address: number, objectPath?: string, detail?: string): void {
   let entry = failures.get(path);
-  if (entry === undefined) failures.set(path, (entry = { reason, addresses: new Set(), objectPath }));
+  if (entry === undefined) failures.set(path, (entry = { reason, addresses: new Set(), objectPath, detail }));
   entry.addresses.add(address);
+}
+
+/** Why the file read for a mapping is not the build the program ran with, if it is not. */
+function changeSinceProfiled(recorded: RecordedObject | undefined, object: ObjectFile, isSamePath: boolean): string | undefined {
+  if (recorded === undefined) return undefined;
+  return describeChange(recorded, { buildId: object.meta.buildId, bytes: object.stamp.size, mtimeMs: object.stamp.mtimeMs }, isSamePath);
 }
 
 function displayName(name: string, demangled: Map<string, string>): string {
@@ -242,6 +267,7 @@ function buildSymbolizedTables(
   resolved: Map<ObjectFile, Map<number, CachedFrame[]>>,
   mappings: Map<number, Profile["mappings"][number]>,
   failures: Map<string, FailureEntry>,
+  staleLabels: Map<number, string>,
 ): Profile {
   const functions: FunctionInfo[] = [];
   const functionIds = new Map<string, number>();
@@ -271,7 +297,10 @@ function buildSymbolizedTables(
       lines = frames.map(([name, file, line]) => ({ functionId: functionId(name, file), line }));
     } else {
       const mapping = mappings.get(location.mappingId);
-      const label = lookup !== undefined ? `${basename(mapping?.file ?? lookup.object.path)}+0x${lookup.vaddr.toString(16)}` : `0x${location.address.toString(16)}`;
+      const label =
+        lookup !== undefined
+          ? `${basename(mapping?.file ?? lookup.object.path)}+0x${lookup.vaddr.toString(16)}`
+          : (staleLabels.get(location.id) ?? `0x${location.address.toString(16)}`);
       // Objects with a full symbol table are not "missing symbols" (a PLT stub, a gap).
       if (lookup !== undefined && mapping !== undefined && !lookup.object.meta.hasSymtab) {
         noteFailure(failures, mapping.file, "stripped", location.address, lookup.object.path);
@@ -286,8 +315,9 @@ function buildSymbolizedTables(
 function describeFailures(failures: Map<string, FailureEntry>, owners: Map<string, string>): UnsymbolizedObject[] {
   const paths = [...failures.keys()].sort();
   return paths.map((path) => {
-    const { reason, addresses, objectPath } = failures.get(path) as FailureEntry;
-    return { path, reason, addresses: addresses.size, hint: hintFor(reason, owners.get(objectPath ?? path)) };
+    const { reason, addresses, objectPath, detail } = failures.get(path) as FailureEntry;
+    const hint = hintFor(reason, owners.get(objectPath ?? path));
+    return { path, reason, addresses: addresses.size, hint: detail === undefined ? hint : `${detail}: ${hint}` };
   });
 }
 

@@ -2,7 +2,7 @@
 // symbols to install, or how to build their own code so it can be symbolized.
 import { runBatch } from "./batch-process.js";
 
-export type UnsymbolizedReason = "stripped" | "missing" | "unreadable";
+export type UnsymbolizedReason = "stripped" | "missing" | "unreadable" | "changed";
 
 export interface UnsymbolizedObject {
   /** The path the profile named. */
@@ -37,6 +37,7 @@ export async function findOwningPackages(paths: readonly string[]): Promise<Map<
 
 export function hintFor(reason: UnsymbolizedReason, packageName: string | undefined): string {
   if (reason === "missing") return "the file is not on this machine: pass --binary PATH for the program (or copy the library to the same path)";
+  if (reason === "changed") return "the file was rebuilt since it was profiled, so its names would be wrong; pass the build that ran with --binary PATH";
   if (reason === "unreadable") return "the file is not a readable ELF object; check the path and permissions";
   if (packageName !== undefined) return `install debug symbols: apt install ${packageName}-dbgsym (debian-debug archive) or ${packageName}-dbg where it exists`;
   return "build it with -g and do not strip it (or keep a debug file: objcopy --only-keep-debug, under /usr/lib/debug/.build-id/)";

@@ -15,6 +15,7 @@ function runs(peaksMiB: number[], walls: number[], failures: Array<string | null
       exitCode: failure === null ? 0 : 1,
       signal: null,
       failure,
+      timedOut: false,
       peakRssBytes: peak * 1048576,
       peakRssMethod: "wait4-rusage",
       meanRssBytes: null,
@@ -26,7 +27,7 @@ function runs(peaksMiB: number[], walls: number[], failures: Array<string | null
 }
 
 function variant(name: string, runRecords: RunRecord[]): VariantRuns {
-  return { variant: name, allocator: name.split("+")[0] as string, library: null, presets: [], env: {}, runs: runRecords, warmupRuns: [], breakdown: null, notes: [] };
+  return { variant: name, allocator: name.split("+")[0] as string, library: null, presets: [], env: {}, runs: runRecords, warmupRuns: [], breakdown: null, notes: [], footprintOnly: false };
 }
 
 const WALL = [1.0, 1.02, 0.98, 1.01, 0.99];
@@ -51,12 +52,20 @@ describe("per-variant summaries", () => {
 
 describe("recommendation", () => {
   const glibc = variant("glibc", runs([100, 100.2, 99.9, 100.1, 100], WALL));
-  const smaller = variant("tcmalloc", runs([60, 60.1, 59.9, 60, 60.2], WALL));
-  const smallest = variant("mimalloc", runs([55, 55.1, 54.9, 55, 55.2], WALL));
-  const tradeOff = variant("jemalloc+dirty_decay_ms=0", runs([40, 40.1, 39.9, 40, 40.2], [1.5, 1.52, 1.48, 1.51, 1.49]));
+  const WALL6 = [...WALL, 1.0];
 
   it("picks the variant significantly smaller without being slower, and names trade-offs separately", () => {
-    const results = summarizeVariants([glibc, smaller, smallest, tradeOff], "glibc", SETTINGS);
+    // Three variants × five metrics = 15 tests: Holm needs 6 runs a side for any verdict.
+    const results = summarizeVariants(
+      [
+        variant("glibc", runs([100, 100.2, 99.9, 100.1, 100, 100.1], WALL6)),
+        variant("tcmalloc", runs([60, 60.1, 59.9, 60, 60.2, 60.1], WALL6)),
+        variant("mimalloc", runs([55, 55.1, 54.9, 55, 55.2, 55.1], WALL6)),
+        variant("jemalloc+dirty_decay_ms=0", runs([40, 40.1, 39.9, 40, 40.2, 40.1], [1.5, 1.52, 1.48, 1.51, 1.49, 1.5])),
+      ],
+      "glibc",
+      SETTINGS,
+    );
     const { variant: chosen, text } = recommendVariant(results, "glibc", 0.05);
     expect(chosen).toBe("mimalloc");
     expect(text).toMatch(/^Recommendation: mimalloc for this workload \(peak RSS -45%, wall time no significant difference vs glibc\)/);
@@ -72,7 +81,7 @@ describe("recommendation", () => {
 
   it("says the runs are too few to tell rather than recommending the baseline", () => {
     const few = summarizeVariants([variant("glibc", runs([100, 100, 100], WALL)), variant("tcmalloc", runs([50, 50, 50], WALL))], "glibc", SETTINGS);
-    expect(recommendVariant(few, "glibc", 0.05)).toEqual({ variant: null, text: "No recommendation: with 3 successful runs per variant no difference can be significant; use --runs 4 or more." });
+    expect(recommendVariant(few, "glibc", 0.05)).toEqual({ variant: null, text: "No recommendation: with 3 successful runs per variant and 5 tests no difference can be significant; use --runs 5 or more." });
   });
 
   it("never recommends a variant that had failed runs", () => {

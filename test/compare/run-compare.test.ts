@@ -12,7 +12,7 @@ import { useTempDirs } from "../helpers/temp-dir.js";
 
 const temps = useTempDirs();
 
-const SETTINGS: CompareSettings = { runs: 5, warmup: 0, sampleIntervalMs: 20, prepare: null, input: null, alpha: 0.05, minEffect: 0.01, statsRuns: false };
+const SETTINGS: CompareSettings = { runs: 5, warmup: 0, sampleIntervalMs: 20, prepare: null, input: null, alpha: 0.05, minEffect: 0.01, statsRuns: false, noiseCheck: true, timeoutSeconds: null, onTimeout: "continue" };
 
 async function compareOnce(argv: string[], variants: string, settings: Partial<CompareSettings> = {}, cwd?: string, env = process.env): Promise<CompareOutcome> {
   const directory = cwd ?? (await temps.make());

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { askJemalloc, hasProfilingStrings, judgeJemallocProfiling, parseConfReply } from "../../src/doctor/machine/jemalloc-profiling.js";
 import { findOwnLibc } from "../../src/doctor/machine/allocator-libraries.js";
-import { readLibraryVersion } from "../../src/doctor/machine/library-version.js";
+import { readLibraryVersion } from "../../src/detect/library-version.js";
 import { checkOutputFolder } from "../../src/doctor/machine/output-folder.js";
 import { checkPtraceScope } from "../../src/doctor/machine/ptrace-scope.js";
 import { inspectTools, systemToolLookup } from "../../src/doctor/machine/tools.js";

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { findSymbol, readElfFile, readFunctionSymbols, type FunctionSymbol } from "../../src/elf/index.js";
+import { existsSync, statSync } from "node:fs";
+import { findSymbol, FunctionSymbolIndex, readElfFile, readElfFileForSymbols, readFunctionSymbols, type FunctionSymbol } from "../../src/elf/index.js";
 import { buildExample } from "../helpers/examples.js";
 import { readelfFunctionSymbols } from "./readelf.js";
 
@@ -121,5 +122,33 @@ describe("findSymbol", () => {
     expect(findSymbol(symbols, 0x1100)).toBeUndefined();
     expect(findSymbol(symbols, 0x200f)?.name).toBe("after");
     expect(findSymbol(symbols, 0x2010)).toBeUndefined();
+  });
+});
+
+describe("FunctionSymbolIndex and readElfFileForSymbols", () => {
+  /** Probes: each symbol's first and last byte, the byte after it and a point inside. */
+  function probesOf(symbols: FunctionSymbol[]): number[] {
+    return symbols.flatMap((symbol) => [symbol.value, symbol.value + Math.max(0, symbol.size - 1), symbol.value + symbol.size, symbol.value + (symbol.size >> 1)]);
+  }
+
+  it("answers every address as findSymbol over readFunctionSymbols does, decoding names lazily", () => {
+    for (const path of [buildExample("leak"), JEMALLOC, "/lib/x86_64-linux-gnu/libc.so.6"]) {
+      const { elf, buffer } = readElfFile(path);
+      const symbols = readFunctionSymbols(elf, buffer);
+      const index = FunctionSymbolIndex.read(elf, buffer);
+      for (const probe of probesOf(symbols)) expect(index.find(probe)).toEqual(findSymbol(symbols, probe));
+    }
+  });
+
+  const large = ["/usr/bin/node", "/usr/lib/x86_64-linux-gnu/libLLVM.so.1"].find((path) => existsSync(path) && statSync(path).size >= 16 << 20);
+  it.skipIf(large === undefined)("reads only headers and tables of a large binary, and parses and names it as the whole file does", (ctx) => {
+    if (large === undefined) return ctx.skip("no binary of 16 MiB or more on this machine (node, libLLVM)");
+    const whole = readElfFile(large);
+    const sparse = readElfFileForSymbols(large);
+    expect(sparse.elf).toEqual(whole.elf);
+    const symbols = readFunctionSymbols(whole.elf, whole.buffer);
+    const index = FunctionSymbolIndex.read(sparse.elf, sparse.buffer);
+    const sample = symbols.filter((_, position) => position % 97 === 0);
+    for (const probe of probesOf(sample)) expect(index.find(probe)?.name).toBe(findSymbol(symbols, probe)?.name);
   });
 });

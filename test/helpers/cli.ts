@@ -14,9 +14,11 @@ export interface CliResult {
   exitCode: number;
   stdout: string;
   stderr: string;
+  /** The signal that ended allocrun (a run ends by its program's fatal signal), if any. */
+  signal?: string;
 }
 
 export async function runCli(args: string[], options: Options = {}): Promise<CliResult> {
   const result = await execa(process.execPath, [CLI, ...args], { reject: false, stdin: "ignore", ...options });
-  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout ?? ""), stderr: String(result.stderr ?? "") };
+  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout ?? ""), stderr: String(result.stderr ?? ""), signal: result.signal };
 }

@@ -85,6 +85,17 @@ describe("flame graph svg", () => {
     expect(svg).toMatch(/<text[^>]*>leaf_alloc<\/text>/);
   });
 
+  it("fits the window's width and opens on the flame: outermost frames first, under the title", async () => {
+    const [current] = await prepare("leak.jemalloc.f.heap");
+    const svg = renderFlameGraphSvg(analyzeProfile(current as PreparedProfile, "inuse_space"));
+    expect(svg).toMatch(/<svg [^>]*width="100%"[^>]*viewBox="0 0 1200 \d+"/);
+    const yOf = (name: string) => Number(new RegExp(`<title>${name} — [^<]*</title><rect [^>]*y="(\\d+)"`).exec(svg)?.[1]);
+    // main calls leaf_alloc: the caller sits above its callee, and the first row starts right under the title.
+    expect(yOf("main")).toBeLessThan(yOf("leaf_alloc"));
+    const rows = [...svg.matchAll(/<rect x="[^"]*" y="(\d+)"/g)].map((match) => Number(match[1]));
+    expect(Math.min(...rows)).toBeLessThan(60);
+  });
+
   it("escapes names that would break XML", async () => {
     const [current] = await prepare("leak.jemalloc.f.heap");
     const prepared = current as PreparedProfile;

@@ -208,7 +208,7 @@ describe("the program's LD_PRELOAD", () => {
   /** A dynamically linked launcher would load LD_PRELOAD itself if it got it unrenamed. */
   function buildDynamicLauncher(): string {
     const output = join(scratch, "allocrun-launch-dynamic");
-    execFileSync("gcc", ["-O2", "-o", output, join(REPO_ROOT, "native", "launch.c")]);
+    execFileSync("gcc", ["-O2", "-o", output, ...["launch.c", "process-census.c"].map((name) => join(REPO_ROOT, "native", name))]);
     return output;
   }
 

@@ -7,7 +7,7 @@ import { DEFAULT_MAX_INCREASE_FRACTION, parseGatePolicy, parseMetricName } from 
 import { METRICS, METRIC_NAMES, type MetricName } from "../../ci/metrics.js";
 import { runGate, type GateRequest } from "../../ci/run-gate.js";
 import { COMPOSITION_OPTION_SPECS, defaultRunOptions, type RunOptions } from "../run-options.js";
-import { formatOptionHelp, helpOption, parseOptionTable, parseWholeNumber, type OptionSpec } from "../option-table.js";
+import { formatOptionHelp, helpOption, parseOptionTable, parseTimeoutSeconds, parseWholeNumber, type OptionSpec } from "../option-table.js";
 import type { CommandSurface } from "../command-table.js";
 
 export const DEFAULT_BASELINE_PATH = ".allocrun/baseline.json";
@@ -23,6 +23,7 @@ interface CiOptions {
   budgets: string[];
   runs: number;
   warmupRuns: number | undefined;
+  timeoutSeconds: number | undefined;
   outDir: string | undefined;
   junitPath: string | undefined;
   json: boolean;
@@ -56,6 +57,12 @@ const CI_SPECS: CiOptionSpec[] = [
   { names: ["--budget"], value: "METRIC=VALUE", description: "absolute limit, e.g. peak_rss=512MiB, alloc_count=2M, wall_time=3s", apply: (o, v) => o.budgets.push(v) },
   { names: ["--runs"], value: "N", description: `plain runs behind each noisy metric's median (default ${DEFAULT_RUNS})`, apply: (o, v, f) => (o.runs = parseWholeNumber(v, f, 1)) },
   { names: ["--warmup"], value: "N", description: "runs before those, not counted (default 1 when noisy metrics are gated)", apply: (o, v, f) => (o.warmupRuns = parseWholeNumber(v, f, 0)) },
+  {
+    names: ["--timeout"],
+    value: "DURATION",
+    description: "kill a run (its whole process group) after DURATION, e.g. 30s, 2m, 90 (seconds); the gate then fails",
+    apply: (o, v, f) => (o.timeoutSeconds = parseTimeoutSeconds(v, f)),
+  },
   { names: ["-o", "--out"], value: "DIR", description: "folder for the runs and reports (default ./allocrun-out/<time>-ci-<program>-<allocator>)", apply: (o, v) => (o.outDir = v) },
   { names: ["--json"], description: "print the verdict (or the new baseline) as JSON on stdout; the table goes to stderr", apply: (o) => (o.json = true) },
   { names: ["--junit"], value: "FILE", description: "write the verdict as JUnit XML", apply: (o, v) => (o.junitPath = v) },
@@ -75,6 +82,7 @@ export function parseCiArguments(args: readonly string[]): CiOptions {
     budgets: [],
     runs: DEFAULT_RUNS,
     warmupRuns: undefined,
+    timeoutSeconds: undefined,
     outDir: undefined,
     junitPath: undefined,
     json: false,
@@ -130,6 +138,7 @@ export default async function ci(args: string[]): Promise<number> {
     updateBaseline: options.updateBaseline,
     runs: options.runs,
     warmupRuns: options.warmupRuns ?? 1,
+    timeoutSeconds: options.timeoutSeconds,
     outDir: options.outDir,
     junitPath: options.junitPath,
     json: options.json,

@@ -5,7 +5,9 @@ import { accessSync, constants, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { writeFileAtomic, writeJsonAtomic } from "../../core/atomic-write.js";
 import { inputError, usageError } from "../../core/errors.js";
-import { ExitCode } from "../../core/exit-codes.js";
+import { constants as osConstants } from "node:os";
+import { ExitCode, exitCodeForSignal } from "../../core/exit-codes.js";
+import { describeCompareFailure } from "../../compare/exit-status.js";
 import { painterFor } from "../../core/terminal.js";
 import { resolveProgram } from "../../run/resolve-program.js";
 import { COMPARE_OPTION_SPECS, parseCompareArguments, formatCompareHelp, type CompareOptions } from "../../compare/compare-options.js";
@@ -19,6 +21,8 @@ import { parseVariantList } from "../../compare/variants.js";
 
 /** The copy of the JSON export kept in every compare folder. */
 export const COMPARE_RESULT_FILE = "compare.json";
+/** Measured runs per variant unless --runs says otherwise (raised for many variants). */
+const DEFAULT_RUNS = 5;
 
 export const surface: CommandSurface = { options: COMPARE_OPTION_SPECS, help: formatCompareHelp };
 
@@ -42,7 +46,19 @@ export default async function compare(args: string[]): Promise<number> {
     progress.clear();
     stderr.write(`allocrun: ${line}\n`);
   };
-  const outcome = await runComparison(
+  // Ctrl-C (or SIGTERM, SIGHUP) stops the whole compare: the running program's group is
+  // killed, the runs done so far are reported, and the exit status says which signal.
+  const stop = new AbortController();
+  let stoppedBy: NodeJS.Signals | undefined;
+  const onStopSignal = (signal: NodeJS.Signals) => {
+    if (stoppedBy) return;
+    stoppedBy = signal;
+    stop.abort(signal === "SIGINT" ? "interrupted (Ctrl-C)" : `stopped by ${signal}`);
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onStopSignal);
+  let outcome: CompareOutcome;
+  try {
+    outcome = await runComparison(
     {
       variants,
       baseline: options.baseline,
@@ -52,8 +68,10 @@ export default async function compare(args: string[]): Promise<number> {
       env: process.env,
       outDir: options.outDir,
       showOutput: options.showOutput,
+      stop: stop.signal,
+      runsExplicit: options.runs !== undefined,
       settings: {
-        runs: options.runs,
+        runs: options.runs ?? DEFAULT_RUNS,
         warmup: options.warmup,
         sampleIntervalMs: options.sampleIntervalMs,
         prepare: options.prepare ?? null,
@@ -61,6 +79,9 @@ export default async function compare(args: string[]): Promise<number> {
         alpha: 0.05,
         minEffect: options.minEffect,
         statsRuns: options.breakdown,
+        noiseCheck: options.noiseCheck,
+        timeoutSeconds: options.timeoutSeconds ?? null,
+        onTimeout: options.onTimeout,
       },
     },
     {
@@ -71,11 +92,21 @@ export default async function compare(args: string[]): Promise<number> {
       onRunFailed: (variant, run, phase) => say(`${variant} ${phase === "measured" ? `run ${run.iteration}` : phase === "warmup" ? "warm-up" : "statistics run"} failed: ${run.failure} (${run.folder})`),
     },
   );
+  } finally {
+    for (const signal of STOP_SIGNALS) process.off(signal, onStopSignal);
+  }
   progress.clear();
   writeOutputs(outcome, options, cwd);
   process.stdout.write(renderTerminalReport(outcome.report, painterFor(process.stdout), cwd));
-  return ExitCode.ok;
+  const { stopped } = outcome.report;
+  if (stopped) say(`stopped after ${stopped.runsDone} of ${stopped.runsPlanned} runs: ${stopped.detail}; the report above covers the runs done`);
+  if (stoppedBy) return exitCodeForSignal(osConstants.signals[stoppedBy]);
+  const failure = describeCompareFailure(outcome.report);
+  if (failure && !stopped) say(failure.message);
+  return failure ? failure.status : ExitCode.ok;
 }
+
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
 function exportPaths(options: CompareOptions): string[] {
   return [options.exportJson, options.exportMarkdown, options.exportCsv, options.exportHtml].filter((path): path is string => path !== undefined);
@@ -83,7 +114,8 @@ function exportPaths(options: CompareOptions): string[] {
 
 function checkInputFile(path: string, shown: string): string {
   try {
-    if (!statSync(path).isFile()) throw inputError(`--input ${shown} is not a file`, "pass a file to feed to the program's standard input");
+    // A FIFO or a device (/dev/null, /dev/zero) is standard input as much as a file is.
+    if (statSync(path).isDirectory()) throw inputError(`--input ${shown} is a folder`, "pass a file, FIFO or device to feed to the program's standard input");
     accessSync(path, constants.R_OK);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === undefined) throw error;

@@ -1,5 +1,5 @@
 // `allocrun [run] [options] [--] PROGRAM [ARGS...]`: the default command.
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { AllocrunError, usageError } from "../../core/errors.js";
 import { exitCodeForSignal, ExitCode } from "../../core/exit-codes.js";
 import { painterFor } from "../../core/terminal.js";
@@ -13,6 +13,7 @@ import { executeRun, type ExecutedRun } from "../../run/execute-run.js";
 import { formatRunSummary } from "../../run/summary.js";
 import { listArtifacts } from "../../run/artifacts.js";
 import { writeManifest } from "../../run/manifest.js";
+import { endBySignal } from "../../run/signal-relay.js";
 import { formatEnvironment } from "../../presets/index.js";
 import { formatCommandLine } from "../../core/shell-words.js";
 
@@ -41,14 +42,18 @@ export default async function run(args: string[]): Promise<number> {
     runDir,
     sampleIntervalMs: options.sampleIntervalMs,
     baseEnv: process.env,
+    recordEnv: options.recordEnv,
   });
   if (executed.launch.execError) throw execFailure(programName, executed.launch.execError);
-  if (options.analyze && (await analyzeIfProfiled(executed, options).catch((error: unknown) => reportAnalysisFailure(error, runDir)))) {
-    // The analysis added files (analysis.json, flame.svg): the manifest lists them too.
+  const recorded = await recordProfiledObjects(executed);
+  const analysed = options.analyze && (await analyzeIfProfiled(executed, options).catch((error: unknown) => reportAnalysisFailure(error, runDir)));
+  if (recorded || analysed) {
+    // objects.json and the analysis (analysis.json, flame.svg) are listed in the manifest too.
     executed.manifest.artifacts = listArtifacts(runDir, executed.launch.pid);
     writeManifest(runDir, executed.manifest);
   }
   if (!options.quiet) process.stderr.write(formatRunSummary(executed.manifest, runDir, cwd, painterFor(process.stderr)));
+  if (executed.launch.signalNumber !== null) endBySignal(executed.launch.signalNumber);
   return programExitCode(executed);
 }
 
@@ -78,12 +83,29 @@ function printDryRun(prepared: PreparedRun, options: RunOptions, cwd: string, co
   return ExitCode.ok;
 }
 
+const PROFILE_KINDS = ["jemalloc-heap", "gperftools-heap", "gperftools-cpu"];
+
+/**
+ * The builds of the objects the profiles map (objects.json), so a later analysis notices a
+ * rebuilt binary. Loaded lazily, only when the run produced profiles; never fails the run.
+ */
+async function recordProfiledObjects(executed: ExecutedRun): Promise<boolean> {
+  const profiles = executed.manifest.artifacts.filter((artifact) => PROFILE_KINDS.includes(artifact.kind));
+  if (profiles.length === 0) return false;
+  try {
+    const { recordMappedObjects } = await import("../../analysis/record-objects.js");
+    return recordMappedObjects(executed.runDir, profiles.map((artifact) => join(executed.runDir, artifact.path)));
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Profiles are analysed only when the run produced some; the analyser loads lazily.
  * Returns whether an analysis ran.
  */
 async function analyzeIfProfiled(executed: ExecutedRun, options: RunOptions): Promise<boolean> {
-  const hasProfiles = executed.manifest.artifacts.some((artifact) => ["jemalloc-heap", "gperftools-heap", "gperftools-cpu"].includes(artifact.kind));
+  const hasProfiles = executed.manifest.artifacts.some((artifact) => PROFILE_KINDS.includes(artifact.kind));
   if (!hasProfiles) return false;
   const { analyzeRunFolderAfterRun } = await import("../../analysis/after-run.js");
   await analyzeRunFolderAfterRun(executed.runDir, { top: options.top, quiet: options.quiet });

@@ -6,7 +6,7 @@ import { isAllocrunError } from "../../core/errors.js";
 import { locateLibrary, type DistroFamily } from "../../detect/index.js";
 import { finding, type Finding } from "../finding.js";
 import { askJemalloc, hasProfilingStrings, judgeJemallocProfiling, parseConfReply, type ConfProbe } from "./jemalloc-profiling.js";
-import { readLibraryVersion } from "./library-version.js";
+import { readLibraryVersion } from "../../detect/library-version.js";
 
 export interface AllocatorInfo {
   name: AllocatorName;

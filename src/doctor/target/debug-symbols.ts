@@ -26,7 +26,9 @@ export function checkDebugSymbols(target: TargetFacts, plan: CheckPlan): Finding
     return [finding("target.symbols", "ok", `${name} has separate debug symbols in ${target.separateDebugFile}`)];
   }
   if (!elf.hasSymtab) {
-    return [finding("target.symbols", "warning", `${name} is stripped (no .symtab): profiles can name only its exported (.dynsym) functions`, rebuildOrInstall(plan, "rebuild it with -g and without -s/strip"))];
+    // A static program has no .dynsym to fall back on.
+    const names = elf.isStatic ? "profiles cannot name any of its functions (a static program has no .dynsym)" : "profiles can name only its exported (.dynsym) functions";
+    return [finding("target.symbols", "warning", `${name} is stripped (no .symtab): ${names}`, rebuildOrInstall(plan, "rebuild it with -g and without -s/strip"))];
   }
   if (!elf.hasDebugInfo) {
     return [finding("target.debug-info", "info", `${name} has function names but no debug info (.debug_info): no file:line in reports`, rebuildOrInstall(plan, "rebuild it with -g"))];

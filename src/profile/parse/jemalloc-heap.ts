@@ -3,7 +3,7 @@
 // lines, then the process maps. Every count/bytes pair is un-sampled with the Poisson
 // factor for R = 2^lg_prof_sample, line by line, as jeprof does.
 import { ProfileBuilder } from "../builder.js";
-import { parseMaps } from "../maps.js";
+import { parseMaps, type ParsedMaps } from "../maps.js";
 import type { Profile, Sample, ThreadTotals } from "../model.js";
 import {
   ALLOC_OBJECTS,
@@ -21,6 +21,8 @@ const MAGIC = "heap_v2/";
 const HINT =
   "the jemalloc heap profile is damaged or cut short (a process killed while dumping leaves a partial file); capture it again";
 const ALL_THREADS = -1;
+const AT = 0x40;
+const STAR = 0x2a;
 
 /** A jemalloc heap_v2 profile, or undefined when `text` is not one. */
 export function parseJemallocHeap(text: string, fileName: string): Profile | undefined {
@@ -50,33 +52,38 @@ class JemallocHeapParser {
   parse(): Profile {
     this.periodBytes = this.parsePeriod(this.lines.next() ?? "");
     this.parseThreadLine(this.requireLine("the process totals line"), ALL_THREADS);
+    const { text } = this.lines;
     const addresses: number[] = [];
     let awaitingStackCounts = false;
     let inStacks = false;
     let mapsText: string | undefined;
-    let line: string | undefined;
-    while ((line = this.lines.next()) !== undefined) {
+    let mapsLineNumber = 0;
+    // Lines are scanned in place (text, lineStart, lineEnd); only rare lines are sliced.
+    while (this.lines.advance()) {
+      const { lineStart: start, lineEnd: end } = this.lines;
       if (awaitingStackCounts) {
         // The line after "@ ..." holds the stack's all-threads counts.
-        this.parseThreadLine(line, ALL_THREADS);
+        this.parseThreadLine(text, ALL_THREADS, start, end);
         this.builder.addSample(addresses, true, this.unsample(this.lineCounts));
         awaitingStackCounts = false;
         continue;
       }
-      if (line === "") continue;
-      if (line.startsWith("@")) {
-        this.parseAddresses(line, addresses);
+      if (start === end) continue;
+      if (text.charCodeAt(start) === AT) {
+        const bad = scanAddresses(text, start + 1, addresses, end);
+        if (bad >= 0) throw this.fail(this.lines.lineNumber, "expected a hex address in the stack", tokenAt(text, bad, end));
         awaitingStackCounts = inStacks = true;
         continue;
       }
-      if (line.startsWith("MAPPED_LIBRARIES:")) {
+      if (text.startsWith("MAPPED_LIBRARIES:", start)) {
+        mapsLineNumber = this.lines.lineNumber;
         mapsText = this.lines.rest();
         break;
       }
-      const countsEnd = this.parseThreadLine(line, "any-thread");
-      const rest = line.slice(skipSpaces(line, countsEnd));
-      if (inStacks) this.addToThread(rest);
-      else this.nameThread(rest);
+      const countsEnd = this.parseThreadLine(text, "any-thread", start, end);
+      const restStart = skipSpaces(text, countsEnd, end);
+      if (inStacks) this.addToThread(restStart === end ? "" : text.slice(restStart, end));
+      else this.nameThread(text.slice(restStart, end));
     }
     if (awaitingStackCounts) {
       throw this.fail(this.lines.lineNumber + 1, 'a stack ends without its "t*:" counts line', undefined);
@@ -84,7 +91,12 @@ class JemallocHeapParser {
     if (mapsText === undefined) {
       throw this.fail(this.lines.lineNumber + 1, "the file ends before its MAPPED_LIBRARIES: section", undefined);
     }
-    return this.build(mapsText);
+    this.checkNoProfileLinesIn(mapsText, mapsLineNumber);
+    const maps = parseMaps(mapsText);
+    if (maps.mappings.length === 0) {
+      throw this.fail(mapsLineNumber, "MAPPED_LIBRARIES: lists no mapped file (the file was cut short), so no address can be placed in a program or library", undefined);
+    }
+    return this.build(maps);
   }
 
   private parsePeriod(header: string): number {
@@ -93,7 +105,23 @@ class JemallocHeapParser {
     if (end !== header.trimEnd().length || scanned.value < 1) {
       throw this.fail(1, 'expected "heap_v2/<sampling period in bytes>"', header);
     }
-    return scanned.value;
+    // jemalloc writes 2^lg_prof_sample (lg_prof_sample <= 63); anything else is a damaged
+    // header. Number() rounds long digit strings correctly, so 2^63 reads back exactly.
+    const period = Number(header.slice(MAGIC.length, end));
+    if (!Number.isInteger(Math.log2(period)) || period > 2 ** 63) {
+      throw this.fail(1, "the sampling period is not a power of two up to 2^63 (jemalloc writes 2^lg_prof_sample)", header);
+    }
+    return period;
+  }
+
+  /** A stack or thread line after MAPPED_LIBRARIES: means that header line is stray, not the end of the stacks. */
+  private checkNoProfileLinesIn(mapsText: string, mapsLineNumber: number): void {
+    const found = /^(?:@ |\s*t(?:\*|\d+): )/m.exec(mapsText);
+    if (!found) return;
+    const lineNumber = mapsLineNumber + 1 + countNewlines(mapsText, found.index);
+    const lineEnd = mapsText.indexOf("\n", found.index);
+    const line = mapsText.slice(found.index, lineEnd === -1 ? undefined : lineEnd);
+    throw this.fail(lineNumber, `a profile line after the MAPPED_LIBRARIES: of line ${mapsLineNumber}, which is stray or misplaced`, line);
   }
 
   private requireLine(what: string): string {
@@ -103,35 +131,30 @@ class JemallocHeapParser {
   }
 
   /**
-   * "  t*: n: s [n: s]" or "  t<id>: n: s [n: s][ name]" into lineThread and lineCounts;
-   * returns the index after the counts.
+   * "  t*: n: s [n: s]" or "  t<id>: n: s [n: s][ name]" (in `text` from `start` to `end`)
+   * into lineThread and lineCounts; returns the index after the counts.
    */
-  private parseThreadLine(line: string, expected: typeof ALL_THREADS | "any-thread"): number {
-    let i = expectChar(line, 0, "t");
+  private parseThreadLine(text: string, expected: typeof ALL_THREADS | "any-thread", start = 0, end = text.length): number {
+    let i = expectChar(text, start, "t", end);
     let thread = ALL_THREADS;
-    if (i >= 0 && line[i] === "*") i++;
+    if (i >= 0 && i < end && text.charCodeAt(i) === STAR) i++;
     else if (i >= 0) {
-      i = scanInteger(line, i, this.scanned);
+      i = scanInteger(text, i, this.scanned, end);
       thread = this.scanned.value;
       if (thread < 0) i = -1;
     }
     if (i >= 0 && (expected === ALL_THREADS) !== (thread === ALL_THREADS)) i = -1;
-    if (i >= 0) i = expectChar(line, i, ":");
+    if (i >= 0) i = expectChar(text, i, ":", end);
     const counts = this.lineCounts;
-    if (i >= 0) i = scanCountPairs(line, i, counts);
+    if (i >= 0) i = scanCountPairs(text, i, counts, end);
     const negative = counts[0]! < 0 || counts[1]! < 0 || counts[2]! < 0 || counts[3]! < 0;
     if (i < 0 || negative) {
       const shape = expected === ALL_THREADS ? '"t*: <objects>: <bytes> [<objects>: <bytes>]"' : 'a "t<thread>:" counts line';
-      throw this.fail(this.lines.lineNumber, `expected ${shape}`, line);
+      throw this.fail(this.lines.lineNumber, `expected ${shape}`, text.slice(start, end));
     }
     if (counts[2] !== 0 || counts[3] !== 0) this.hasAccumulated = true;
     this.lineThread = thread;
     return i;
-  }
-
-  private parseAddresses(line: string, addresses: number[]): void {
-    const bad = scanAddresses(line, 1, addresses);
-    if (bad >= 0) throw this.fail(this.lines.lineNumber, "expected a hex address in the stack", tokenAt(line, bad));
   }
 
   /** Values in the order alloc_objects, alloc_space, inuse_objects, inuse_space. */
@@ -169,8 +192,7 @@ class JemallocHeapParser {
     for (let i = 0; i < 4; i++) totals.values[i] = (totals.values[i] as number) + (values[i] as number);
   }
 
-  private build(mapsText: string): Profile {
-    const maps = parseMaps(mapsText);
+  private build(maps: ParsedMaps): Profile {
     const comments =
       maps.ignoredLineCount > 0 ? [`${maps.ignoredLineCount} line(s) of MAPPED_LIBRARIES were not maps lines`] : [];
     const profile = this.builder.build(
@@ -193,6 +215,12 @@ class JemallocHeapParser {
   private fail(lineNumber: number, problem: string, line: string | undefined): Error {
     return malformedLine(this.fileName, lineNumber, problem, line, HINT);
   }
+}
+
+function countNewlines(text: string, end: number): number {
+  let count = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < end; i = text.indexOf("\n", i + 1)) count++;
+  return count;
 }
 
 /** Without prof_accum every "[n: s]" pair is zero: keep only the in-use sample types. */

@@ -34,11 +34,25 @@ function isGzip(data: Uint8Array): boolean {
   return data.byteLength >= 2 && data[0] === 0x1f && data[1] === 0x8b;
 }
 
+/**
+ * What a gzipped profile may decompress to: profile.proto compresses 3–10×, so 100× its
+ * size (at least 16 MiB, at most 1 GiB) is generous for a real one and stops a gzip bomb
+ * (up to ~1000×) after a fraction of a second instead of filling memory.
+ */
+export function maxDecompressedBytes(compressedBytes: number): number {
+  return Math.min(1024 * 1024 * 1024, Math.max(16 * 1024 * 1024, 100 * compressedBytes));
+}
+
 function parseGzipped(data: Uint8Array, fileName: string): Profile {
   let raw: Buffer;
+  const limit = maxDecompressedBytes(data.byteLength);
   try {
-    raw = gunzipSync(data);
+    // zlib stops inflating as soon as the output passes the limit.
+    raw = gunzipSync(data, { maxOutputLength: limit });
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") {
+      throw malformedAtOffset(fileName, 0, `gzip data that decompresses to more than ${Math.round(limit / 1024 / 1024)} MiB, over 100 times its size: not a profile`, `if it really is one, decompress it yourself (gunzip -k ${fileName}) and analyze that file`);
+    }
     throw malformedAtOffset(fileName, 0, `gzip data that does not decompress (${(error as Error).message})`, HINT);
   }
   const head = raw.subarray(0, 16).toString("latin1");

@@ -1,23 +1,41 @@
 // Hand-written scanning for the line-oriented profile formats: one pass over the text,
 // no regular expression per line (profiles can hold hundreds of thousands of stacks).
 
-/** Walks a text line by line, keeping the 1-based number of the last line returned. */
+/**
+ * Walks a text line by line, keeping the 1-based number of the last line returned. The hot
+ * loops use advance() and scan the text between lineStart and lineEnd in place: slicing
+ * millions of lines out of a large profile costs more than reading them.
+ */
 export class LineCursor {
   private position = 0;
   lineNumber = 0;
+  /** Bounds of the current line in the text, without "\n" or "\r\n". */
+  lineStart = 0;
+  lineEnd = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(readonly text: string) {}
+
+  /** Moves to the next line; false at the end of the text. */
+  advance(): boolean {
+    if (this.position >= this.text.length) return false;
+    let end = this.text.indexOf("\n", this.position);
+    if (end === -1) end = this.text.length;
+    this.lineStart = this.position;
+    this.position = end + 1;
+    if (end > this.lineStart && this.text.charCodeAt(end - 1) === 0x0d) end--;
+    this.lineEnd = end;
+    this.lineNumber++;
+    return true;
+  }
+
+  /** The current line as a string. */
+  line(): string {
+    return this.text.slice(this.lineStart, this.lineEnd);
+  }
 
   /** The next line without "\n" or "\r\n", or undefined at the end of the text. */
   next(): string | undefined {
-    if (this.position >= this.text.length) return undefined;
-    let end = this.text.indexOf("\n", this.position);
-    if (end === -1) end = this.text.length;
-    let line = this.text.slice(this.position, end);
-    if (line.endsWith("\r")) line = line.slice(0, -1);
-    this.position = end + 1;
-    this.lineNumber++;
-    return line;
+    return this.advance() ? this.line() : undefined;
   }
 
   /** Everything after the last line returned. */
@@ -31,14 +49,15 @@ const TAB = 0x09;
 const ZERO = 0x30;
 const NINE = 0x39;
 const MINUS = 0x2d;
+const LOWER_X = 0x78;
 /** 2^64 has 20 digits: longer numbers are damage, not data. */
 const MAX_DECIMAL_DIGITS = 20;
 /** 64-bit addresses. */
 const MAX_HEX_DIGITS = 16;
 
-export function skipSpaces(line: string, index: number): number {
+export function skipSpaces(line: string, index: number, end = line.length): number {
   let i = index;
-  while (i < line.length) {
+  while (i < end) {
     const c = line.charCodeAt(i);
     if (c !== SPACE && c !== TAB) break;
     i++;
@@ -49,14 +68,15 @@ export function skipSpaces(line: string, index: number): number {
 /**
  * Scans an optionally negative decimal integer at `index` (after spaces). Stores it in
  * `scanned.value` and returns the index after it, or -1 when there is no number there.
+ * Scanning stops at `end` (the end of the line within a larger text).
  */
-export function scanInteger(line: string, index: number, scanned: { value: number }): number {
-  let i = skipSpaces(line, index);
-  const negative = line.charCodeAt(i) === MINUS;
+export function scanInteger(line: string, index: number, scanned: { value: number }, end = line.length): number {
+  let i = skipSpaces(line, index, end);
+  const negative = i < end && line.charCodeAt(i) === MINUS;
   if (negative) i++;
   const first = i;
   let value = 0;
-  while (i < line.length) {
+  while (i < end) {
     const c = line.charCodeAt(i);
     if (c < ZERO || c > NINE) break;
     value = value * 10 + (c - ZERO);
@@ -68,9 +88,9 @@ export function scanInteger(line: string, index: number, scanned: { value: numbe
 }
 
 /** Index after `char` (one character, after optional spaces), or -1. */
-export function expectChar(line: string, index: number, char: string): number {
-  const i = skipSpaces(line, index);
-  return line[i] === char ? i + 1 : -1;
+export function expectChar(line: string, index: number, char: string, end = line.length): number {
+  const i = skipSpaces(line, index, end);
+  return i < end && line.charCodeAt(i) === char.charCodeAt(0) ? i + 1 : -1;
 }
 
 const scratch = { value: 0 };
@@ -81,12 +101,12 @@ const COUNT_PAIRS_PATTERN = ["#", ":", "#", "[", "#", ":", "#", "]"] as const;
  * out[0..3] = in-use objects, in-use bytes, alloc objects, alloc bytes. Returns the index
  * after "]" or -1.
  */
-export function scanCountPairs(line: string, index: number, out: number[]): number {
+export function scanCountPairs(line: string, index: number, out: number[], end = line.length): number {
   const scanned = scratch;
   let i = index;
   let k = 0;
   for (const token of COUNT_PAIRS_PATTERN) {
-    i = token === "#" ? scanInteger(line, i, scanned) : expectChar(line, i, token);
+    i = token === "#" ? scanInteger(line, i, scanned, end) : expectChar(line, i, token, end);
     if (i < 0) return -1;
     if (token === "#") out[k++] = scanned.value;
   }
@@ -98,33 +118,35 @@ export function scanCountPairs(line: string, index: number, out: number[]): numb
  * line into `out` (cleared first). Returns -1, or the index of the first token that is not
  * a hex address.
  */
-export function scanAddresses(line: string, index: number, out: number[]): number {
+export function scanAddresses(line: string, index: number, out: number[], end = line.length): number {
   out.length = 0;
-  let i = skipSpaces(line, index);
-  while (i < line.length) {
+  let i = skipSpaces(line, index, end);
+  while (i < end) {
     const tokenStart = i;
-    if (line.charCodeAt(i) === ZERO && (line[i + 1] === "x" || line[i + 1] === "X")) i += 2;
+    if (i + 1 < end && line.charCodeAt(i) === ZERO && (line.charCodeAt(i + 1) | 0x20) === LOWER_X) i += 2;
     const first = i;
-    let value = 0;
-    while (i < line.length) {
+    // Two 32-bit halves, so the loop stays in small integers.
+    let high = 0;
+    let low = 0;
+    while (i < end) {
       const digit = hexDigit(line.charCodeAt(i));
       if (digit < 0) break;
-      value = value * 16 + digit;
+      high = (high << 4) | (low >>> 28);
+      low = ((low << 4) | digit) >>> 0;
       i++;
     }
-    const c = line.charCodeAt(i);
-    const endsToken = i === line.length || c === SPACE || c === TAB;
-    if (i === first || i - first > MAX_HEX_DIGITS || !endsToken) return tokenStart;
-    out.push(value);
-    i = skipSpaces(line, i);
+    const c = i < end ? line.charCodeAt(i) : SPACE;
+    if (i === first || i - first > MAX_HEX_DIGITS || (c !== SPACE && c !== TAB)) return tokenStart;
+    out.push((high >>> 0) * 4294967296 + low);
+    i = skipSpaces(line, i, end);
   }
   return -1;
 }
 
 /** The whitespace-delimited token starting at `index`. */
-export function tokenAt(line: string, index: number): string {
+export function tokenAt(line: string, index: number, lineEnd = line.length): string {
   let end = index;
-  while (end < line.length && line.charCodeAt(end) !== SPACE && line.charCodeAt(end) !== TAB) end++;
+  while (end < lineEnd && line.charCodeAt(end) !== SPACE && line.charCodeAt(end) !== TAB) end++;
   return line.slice(index, end);
 }
 

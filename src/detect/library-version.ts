@@ -2,7 +2,7 @@
 // version string; mimalloc's real file name carries it (libmimalloc.so.2.0); glibc's
 // libc.so.6 says "release version 2.36".
 import { basename } from "node:path";
-import type { AllocatorName } from "../../core/allocators.js";
+import type { AllocatorName } from "../core/allocators.js";
 
 /** "5.3.0-0-g54eaed1d8b56b1aa528be3bdd1877e59c56fa90c" (git describe of the release). */
 const JEMALLOC_VERSION = /\d+\.\d+\.\d+-\d+-g[0-9a-f]{7,40}/;
