@@ -1,6 +1,7 @@
 // The baseline file: what the gate compares against, meant to be committed next to the
 // code. JSON, documented in examples/ci/README.md;
 // bump BASELINE_SCHEMA_VERSION on any incompatible change of these keys.
+import { formatCommandLine } from "../core/shell-words.js";
 import { inputError } from "../core/errors.js";
 import { isAllocatorName, type AllocatorName } from "../core/allocators.js";
 import { isMetricName, METRICS, type MetricKind, type MetricName, type MetricUnit } from "./metrics.js";
@@ -171,7 +172,7 @@ export interface CurrentSetting {
 export function listBaselineDifferences(baseline: Baseline, current: CurrentSetting): string[] {
   const differences: string[] = [];
   if (baseline.command.join("\0") !== current.command.join("\0")) {
-    differences.push(`the command differs from the baseline's (${baseline.command.join(" ")})`);
+    differences.push(`the command differs from the baseline's (${formatCommandLine(baseline.command)})`);
   }
   if (baseline.allocator.library !== current.allocatorLibrary) {
     differences.push(`the allocator library differs from the baseline's (${baseline.allocator.library ?? "none"} → ${current.allocatorLibrary ?? "none"})`);

@@ -8,6 +8,7 @@ import { analyzeProfile, type PreparedProfile } from "../analysis/analysis.js";
 import { diffProfiles } from "../analysis/diff.js";
 import { loadPreparedProfiles } from "../analysis/load-profile.js";
 import { extractStacks } from "../analysis/stacks.js";
+import type { FunctionRow } from "../analysis/function-table.js";
 import { writeFileAtomic } from "../core/atomic-write.js";
 import { sampleTypeIndex } from "../profile/model.js";
 import { renderFlameGraphSvg } from "../report/flame-svg.js";
@@ -59,10 +60,29 @@ export interface GrowingSitesReport {
   files: string[];
   /** The Markdown table, for the job summary. */
   markdown: string;
-  /** A few "function +change" lines for the terminal. */
+  /** A few "function +change unit" lines for the terminal. */
   topGrowth: string[];
+  /** The same sites with their source position, for annotations; file "" when unknown. */
+  sites: GrowingSite[];
+  /** The metric whose growth the sites explain. */
+  metric: MetricName;
   /** False when there was no saved snapshot: the files then show the current sites only. */
   comparedWithBaseline: boolean;
+}
+
+export interface GrowingSite {
+  name: string;
+  file: string;
+  /** 0 when unknown. */
+  line: number;
+  /** "+400 allocations", "+12 KiB". */
+  change: string;
+}
+
+/** A count says what it counts: "+400 allocations", not "+400". */
+function withUnit(text: string, sampleType: string): string {
+  if (sampleType.endsWith("_objects")) return `${text} ${sampleType.startsWith("alloc") ? "allocations" : "objects"}`;
+  return text;
 }
 
 export async function reportGrowingSites(run: ProfileOfRun, snapshotPath: string | undefined, metric: MetricName, outDir: string): Promise<GrowingSitesReport> {
@@ -77,8 +97,10 @@ export async function reportGrowingSites(run: ProfileOfRun, snapshotPath: string
   writeFileSync(join(outDir, `${name}.md`), markdown);
   writeFileSync(join(outDir, `${name}.svg`), renderFlameGraphSvg(analysis, { title }));
   const unit = analysis.sampleType.unit;
-  const topGrowth = base
-    ? (analysis.base?.diff.rows ?? []).filter((row) => row.deltaFlat > 0).slice(0, 3).map((row) => `${row.fn.name} ${formatDelta(row.deltaFlat, unit)}`)
-    : analysis.rows.slice(0, 3).map((row) => `${row.fn.name} ${formatValue(row.flat, unit)}`);
-  return { files: [`${name}.md`, `${name}.svg`], markdown, topGrowth, comparedWithBaseline: base !== undefined };
+  const site = (row: FunctionRow, change: string): GrowingSite => ({ name: row.fn.name, file: row.fn.file, line: row.line, change: withUnit(change, sampleType) });
+  const sites = base
+    ? (analysis.base?.diff.rows ?? []).filter((row) => row.deltaFlat > 0).slice(0, 3).map((row) => site(row, formatDelta(row.deltaFlat, unit)))
+    : analysis.rows.slice(0, 3).map((row) => site(row, formatValue(row.flat, unit)));
+  const topGrowth = sites.map((entry) => `${entry.name} ${entry.change}`);
+  return { files: [`${name}.md`, `${name}.svg`], markdown, topGrowth, sites, metric, comparedWithBaseline: base !== undefined };
 }

@@ -1,4 +1,5 @@
 // What --update-baseline recorded, for people: one row per metric.
+import { formatCommandLine } from "../core/shell-words.js";
 import { alignColumns, type Painter } from "../core/terminal.js";
 import type { Baseline, BaselineMetric } from "./baseline.js";
 import { formatLimitPercent, formatMetricValue } from "./format-metric.js";
@@ -12,7 +13,7 @@ export function renderBaselineText(baseline: Baseline, shownPath: string, paint:
     return [[name, formatMetricValue(name, metric.value), spread, metric.source]];
   });
   const lines = alignColumns([["metric", "value", "spread", "measured by"].map((h) => paint.bold(h)), ...rows], new Set([1]));
-  lines.push(paint.dim(`command: ${baseline.command.join(" ")}; allocator: ${baseline.allocator.name}`));
+  lines.push(paint.dim(`command: ${formatCommandLine(baseline.command)}; allocator: ${baseline.allocator.name}`));
   lines.push(paint.green(`baseline written to ${shownPath}: commit it so that later gates compare against it`));
   return `${lines.join("\n")}\n`;
 }

@@ -1,6 +1,7 @@
 // The gate's verdict for people: one table (metric, baseline, now, change, limit, verdict)
 // built once and written as aligned text for the terminal or as Markdown for a pull
 // request or GITHUB_STEP_SUMMARY; the two differ only in row syntax.
+import { formatCommandLine } from "../core/shell-words.js";
 import type { Painter } from "../core/terminal.js";
 import { cell, renderTable, type Column, type Table } from "../report/table.js";
 import { formatChange, formatLimitPercent, formatMetricValue } from "./format-metric.js";
@@ -60,7 +61,7 @@ export function summarizeVerdict(result: GateResult): string {
 }
 
 function describeContext(context: GateContext): string[] {
-  const lines = [`command: ${context.command.join(" ")}`];
+  const lines = [`command: ${formatCommandLine(context.command)}`];
   const parts = [`allocator: ${context.allocator}`];
   if (context.deterministicSource) parts.push(`counted by ${context.deterministicSource}`);
   if (context.noisyRuns !== undefined) parts.push(`noisy metrics: median of ${context.noisyRuns} run${context.noisyRuns === 1 ? "" : "s"}`);

@@ -17,6 +17,7 @@ import { isDeterministic, type MetricName } from "./metrics.js";
 import { planGate, type GatePlan, type GateRequest } from "./plan-gate.js";
 import { renderBaselineText } from "./render-baseline.js";
 import { renderGateMarkdown, renderGateText, type GateContext } from "./render-gate.js";
+import { renderGithubAnnotations } from "./render-annotations.js";
 import { renderGateJunit } from "./render-junit.js";
 import { SITE_SNAPSHOT_FORMAT } from "./site-snapshot.js";
 import { buildVerdictReport } from "./verdict-report.js";
@@ -147,6 +148,10 @@ async function judge(gate: Gate, measurement: ProgramMeasurement): Promise<numbe
   const text = renderGateText(result, context, gate.streams.tablePainter) + describeGrowth(gate, growth);
   const markdown = renderGateMarkdown(result, context) + (growth ? `${growth.markdown}\n` : "");
   writeReports(gate, { result, text, markdown, json: `${JSON.stringify(report, null, 2)}\n` });
+  if (request.env.GITHUB_ACTIONS === "true") {
+    const annotations = renderGithubAnnotations({ result, command: request.command, growth, warnings, workspace: request.env.GITHUB_WORKSPACE ?? request.cwd });
+    (request.json ? gate.streams.stderr : gate.streams.stdout).write(annotations);
+  }
   return exitCode;
 }
 

@@ -1,14 +1,8 @@
-// `allocrun --version` / `-V`: the version in package.json, read only when asked (two
-// folders up from both src/cli/ and dist/bundle/).
-import { readFileSync } from "node:fs";
+// `allocrun --version` / `-V`.
 import { ExitCode } from "../core/exit-codes.js";
-
-export function readPackageVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-  return manifest.version;
-}
+import { TOOL_VERSION } from "../core/version.js";
 
 export function printVersion(): number {
-  process.stdout.write(`allocrun ${readPackageVersion()}\n`);
+  process.stdout.write(`allocrun ${TOOL_VERSION}\n`);
   return ExitCode.ok;
 }

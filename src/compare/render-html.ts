@@ -1,5 +1,6 @@
 // --export-html: one self-contained file (inline CSS, SVG and a few lines of script; no
 // network), readable offline and attachable to a ticket. Pure: report in, text out.
+import { formatCommandLine } from "../core/shell-words.js";
 import { formatBytes, formatDurationMs } from "../core/units.js";
 import type { CompareReport, RunTimeline } from "./report-model.js";
 import { buildBreakdownTable, buildMedianTable, buildRunsTable, buildVerdictTable, describeIntervalLevels, hasBreakdown, VERDICT_COLUMN } from "./report-tables.js";
@@ -129,10 +130,10 @@ export function renderHtmlReport(report: CompareReport, timelines: ReadonlyMap<s
   const s = report.settings;
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>allocrun compare: ${escapeXml(report.command.join(" "))}</title>
+<title>allocrun compare: ${escapeXml(formatCommandLine(report.command))}</title>
 <style>${STYLE}</style></head>
 <body>
-<h1>allocrun compare: <code>${escapeXml(report.command.join(" "))}</code></h1>
+<h1>allocrun compare: <code>${escapeXml(formatCommandLine(report.command))}</code></h1>
 <p class="note">${s.runs} measured runs per variant after ${s.warmup} warm-up${s.warmup === 1 ? "" : "s"}, interleaved; baseline <strong>${escapeXml(report.baseline)}</strong>; started ${escapeXml(report.startedAt)}; raw figures in <code>${escapeXml(report.compareFolder)}</code>.</p>
 <p class="recommendation" id="recommendation">${escapeXml(report.recommendation.text)}</p>
 <h2>Medians</h2>

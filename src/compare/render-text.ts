@@ -1,5 +1,6 @@
 // The compare report for people: the terminal version and the Markdown version share
 // the same sections and tables; only the table syntax and emphasis differ.
+import { formatCommandLine } from "../core/shell-words.js";
 import { relative } from "node:path";
 import type { Painter } from "../core/terminal.js";
 import { METRICS, type CompareReport } from "./report-model.js";
@@ -26,7 +27,7 @@ function describeSettings(report: CompareReport, code: (text: string) => string)
 
 function renderSections(report: CompareReport, syntax: Syntax, shownFolder: string): string {
   const out: string[] = [];
-  out.push(syntax.heading(`allocrun compare: ${syntax.code(report.command.join(" "))}`));
+  out.push(syntax.heading(`allocrun compare: ${syntax.code(formatCommandLine(report.command))}`));
   out.push(`${describeSettings(report, syntax.code)}. Raw figures: ${syntax.code(shownFolder)}`);
   out.push(describeMachineLoad(report));
   if (report.stopped) out.push(syntax.emphasis(`Partial report: stopped after ${report.stopped.runsDone} of ${report.stopped.runsPlanned} runs (${report.stopped.detail}).`));

@@ -79,6 +79,21 @@ export function buildProgramEnvironment(baseEnv: NodeJS.ProcessEnv, allocrunVars
   return env;
 }
 
+/**
+ * The program's stderr, where allocators print their exit statistics: teed by the launcher,
+ * or in the file the caller sent it to (ci writes stderr.log). Undefined when not kept.
+ */
+function readProgramStderr(launch: LaunchResult, stdio: LaunchRequest["stdio"]): Buffer | undefined {
+  if (launch.stderr !== undefined) return launch.stderr;
+  const stderr = typeof stdio === "object" ? stdio.stderr : undefined;
+  if (typeof stderr !== "object" || !("file" in stderr)) return undefined;
+  try {
+    return readFileSync(stderr.file);
+  } catch {
+    return undefined;
+  }
+}
+
 export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> {
   const { prepared, runDir } = request;
   const vars = renderProgramVariables(prepared, runDir, request.program);
@@ -108,13 +123,14 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
   const warnings = [...prepared.warnings];
   if (launch.timedOut) warnings.push(`the program ran past its timeout of ${(request.timeoutMs ?? 0) / 1000}s: allocrun killed its process group`);
   let allocatorStats: AllocatorStatsFound | null = null;
-  if (wantsStats && launch.stderr !== undefined) {
+  const statsText = wantsStats ? readProgramStderr(launch, stdio) : undefined;
+  if (statsText !== undefined) {
     try {
-      writeFileAtomic(join(runDir, STATS_LOG), launch.stderr);
+      writeFileAtomic(join(runDir, STATS_LOG), statsText);
     } catch (error) {
-      warnings.push(describeWriteFailure(STATS_LOG, runDir, launch.stderr.length, error));
+      warnings.push(describeWriteFailure(STATS_LOG, runDir, statsText.length, error));
     }
-    allocatorStats = readStatsSafely(launch.stderr.toString("utf8"), warnings);
+    allocatorStats = readStatsSafely(statsText.toString("utf8"), warnings);
     if (allocatorStats) {
       for (const finding of checkFragmentation(allocatorStats, launch.peakRssBytes)) warnings.push(`${finding.what} — ${finding.fix}`);
     }

@@ -7,7 +7,8 @@
 // which misses whatever the program touches after the last sample: the method is
 // reported in LaunchResult.peakRssMethod.
 import { execFileSync, spawn, type ChildProcess, type StdioOptions } from "node:child_process";
-import { closeSync, existsSync, openSync, statSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, statSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { isatty } from "node:tty";
 import { fileURLToPath } from "node:url";
 import { environmentError, inputError } from "../core/errors.js";
@@ -48,17 +49,36 @@ export function findLauncher(): string | undefined {
   return existsSync(LAUNCHER_PATH) ? LAUNCHER_PATH : undefined;
 }
 
-/** The launcher, (re)built first when missing or older than its sources; undefined
- * when it cannot be built here (no C compiler). */
+/** Left beside the launcher when building it failed: later runs do not try again until a source changes. */
+const FAILED_BUILD_MARKER = `${LAUNCHER_PATH}.build-failed`;
+
+const modifiedMs = (path: string) => statSync(path).mtimeMs;
+
+/**
+ * The launcher, (re)built first when it is missing (an install whose postinstall could not
+ * build it, a checkout without `npm install`) or older than its sources; undefined when it
+ * cannot be built here (no C compiler). A failed build is tried again only after a
+ * source changes, so a machine without a compiler does not pay for it on every run.
+ */
 export function ensureLauncher(): string | undefined {
-  const isCurrent = existsSync(LAUNCHER_PATH) && LAUNCHER_SOURCES.every((source) => !existsSync(source) || statSync(LAUNCHER_PATH).mtimeMs >= statSync(source).mtimeMs);
-  if (isCurrent) return LAUNCHER_PATH;
+  const sources = LAUNCHER_SOURCES.filter((source) => existsSync(source));
+  const newestSourceMs = Math.max(0, ...sources.map(modifiedMs));
+  if (existsSync(LAUNCHER_PATH) && modifiedMs(LAUNCHER_PATH) >= newestSourceMs) return LAUNCHER_PATH;
+  if (sources.length === 0) return findLauncher();
+  if (existsSync(FAILED_BUILD_MARKER) && modifiedMs(FAILED_BUILD_MARKER) >= newestSourceMs) return findLauncher();
   try {
     execFileSync(process.execPath, [BUILD_SCRIPT, "--quiet"], { stdio: ["ignore", 2, 2] });
   } catch {
-    // The script explains itself on stderr; an older launcher, if any, still works.
+    // The script explains itself on stderr.
   }
-  return findLauncher();
+  if (existsSync(LAUNCHER_PATH)) return LAUNCHER_PATH;
+  try {
+    mkdirSync(dirname(FAILED_BUILD_MARKER), { recursive: true });
+    writeFileSync(FAILED_BUILD_MARKER, "");
+  } catch {
+    // A read-only install: the attempt repeats, which is all it costs.
+  }
+  return undefined;
 }
 
 export type InputSpec = "inherit" | "ignore" | { file: string };
@@ -151,7 +171,7 @@ export interface LaunchResult {
 /** Runs the program to completion. Rejects only when allocrun itself could not run it;
  * a program that fails, is killed or cannot be executed resolves normally. */
 export async function launchProgram(request: LaunchRequest): Promise<LaunchResult> {
-  const launcher = request.launcherPath === undefined ? findLauncher() : (request.launcherPath ?? undefined);
+  const launcher = request.launcherPath === undefined ? ensureLauncher() : (request.launcherPath ?? undefined);
   const io = openStdio(request.stdio ?? "inherit", request.stdinFile);
   const signals = holdSignals();
   try {

@@ -31,6 +31,22 @@ function createProject(): Project {
   };
 }
 
+interface Annotation {
+  kind: string;
+  properties: Record<string, string>;
+  message: string;
+}
+
+/** GitHub's workflow command syntax, decoded as the runner decodes it. */
+function parseAnnotations(output: string): Annotation[] {
+  const decode = (text: string) => text.replaceAll("%3A", ":").replaceAll("%2C", ",").replaceAll("%0D", "\r").replaceAll("%0A", "\n").replaceAll("%25", "%");
+  return [...output.matchAll(/^::(error|warning|notice)(?: ([^:]*))?::(.*)$/gm)].map(([, kind, properties, message]) => ({
+    kind: kind as string,
+    properties: Object.fromEntries((properties ?? "").split(",").filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf("=")), decode(pair.slice(pair.indexOf("=") + 1))])),
+    message: decode(message as string),
+  }));
+}
+
 const verdictOf = (result: CliResult) => JSON.parse(result.stdout) as { verdict: string; metrics: Array<{ metric: string; current: number; verdict: string; changeFraction: number | null }> };
 
 describe("allocrun ci under glibc (libmemusage): the example and its +10% variant", () => {
@@ -85,6 +101,22 @@ describe("allocrun ci under glibc (libmemusage): the example and its +10% varian
       expect(result.exitCode).toBe(1);
       expect(result.stdout).toMatch(/^alloc_count\s+4,003\s+4,403\s+\+10\.0%\s+\+5%\s+REGRESSION$/m);
       expect(result.stdout).toMatch(/^memory regression: .*alloc_count \+10\.0% is more than the 5% limit/m);
+    });
+
+    it("prints GitHub annotations on GITHUB_ACTIONS=true: an error on the command, no spurious warning", async () => {
+      const result = await project.ci(["--", "./build/workload"], { GITHUB_ACTIONS: "true" });
+      expect(result.exitCode).toBe(1);
+      const annotations = parseAnnotations(result.stdout);
+      expect(annotations).toEqual([
+        {
+          kind: "error",
+          properties: { title: "allocrun ci: memory regression" },
+          message: "memory regression: peak_heap +10.1% is more than the 5% limit; alloc_count +10.0% is more than the 5% limit (command: ./build/workload)",
+        },
+      ]);
+      // libmemusage's summary is read from stderr.log: no "no stats file was written".
+      expect(result.stderr).not.toMatch(/warning/);
+      expect(parseAnnotations((await project.ci(["--", "./build/workload"])).stdout)).toEqual([]);
     });
 
     it("passes under a --max-increase above the growth, and fails again when one metric's own limit is lower", async () => {
@@ -208,13 +240,20 @@ describe("allocrun ci with the allocators' own exact counts", () => {
 
       project.install("grown");
       const out = join(project.dir, "grown-gate");
-      const grown = await project.ci([...metrics, "--json", "-o", out, "--", "./build/workload"]);
+      const grown = await project.ci([...metrics, "--json", "-o", out, "--", "./build/workload"], { GITHUB_ACTIONS: "true", GITHUB_WORKSPACE: "/" });
       expect(grown.exitCode).toBe(1);
       const count = verdictOf(grown).metrics.find((m) => m.metric === "alloc_count");
       expect(count?.verdict).toBe("regression");
       expect(count?.changeFraction).toBeCloseTo(0.1, 2);
       // 200 more records, each a struct and a name: all of the growth is in make_record.
-      expect(grown.stderr).toMatch(/^top growing allocation sites: make_record \+400$/m);
+      expect(grown.stderr).toMatch(/^top growing allocation sites: make_record \+400 allocations$/m);
+      // The site's source line gets its own annotation, beside the one on the command. The
+      // workspace is / because the cached test build may have been compiled in another checkout.
+      const [site, verdict] = parseAnnotations(grown.stderr);
+      expect(site).toMatchObject({ kind: "error", properties: { title: "allocrun ci: alloc_count grew here" }, message: "make_record +400 allocations since the baseline" });
+      expect(site?.properties.file).toMatch(/(^|\/)workload\.c$/);
+      expect(Number(site?.properties.line)).toBeGreaterThan(0);
+      expect(verdict).toMatchObject({ kind: "error", properties: { title: "allocrun ci: memory regression" } });
       expect(readFileSync(join(out, "growing-sites.md"), "utf8")).toMatch(/^\| \+400 \| 10\.0% \| 4,400 \| 4,000 \| make_record \| workload\.c:\d+ \|$/m);
       expect(readFileSync(join(out, "growing-sites.svg"), "utf8")).toMatch(/^<svg [^>]*>/m);
       expect(JSON.parse(readFileSync(join(out, "verdict.json"), "utf8")).files).toEqual(["summary.md", "verdict.json", "growing-sites.md", "growing-sites.svg"]);

@@ -31,4 +31,20 @@ describe("analysis at the end of a profiling run", () => {
     expect(result.stderr).not.toContain("Top 10");
     expect(existsSync(join(out, "flame.svg"))).toBe(true);
   });
+
+  it("analyze --base takes a run folder, as the main argument does", async () => {
+    const dir = await temps.make();
+    const env = { XDG_CACHE_HOME: join(dir, "cache") };
+    for (const name of ["old", "new"]) {
+      const made = await runCli(["--jemalloc", "--prof", "-q", "--no-analyze", "-o", join(dir, name), "--", buildExample("leak")], { env });
+      expect(made.exitCode, made.stderr).toBe(0);
+    }
+    const result = await runCli(["analyze", join(dir, "new"), "--base", join(dir, "old"), "--format", "json"], { env });
+    expect(result.exitCode, result.stderr).toBe(0);
+    // The same program twice: a diff whose base is the old run's final profile.
+    const report = JSON.parse(result.stdout) as { kind: string; base: { source: string }; top: { function: string }[] };
+    expect(report.kind).toBe("diff");
+    expect(report.base.source).toMatch(new RegExp(`^${join(dir, "old")}/.*\\.heap$`));
+    expect(report.top.map((row) => row.function)).toContain("leaf_alloc");
+  });
 });

@@ -1,6 +1,6 @@
 // The built CLI end to end: flags, exit codes, stdout/stderr, the four exports, and the
 // HTML report in real headless Chromium.
-import { existsSync, readFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCli, type CliResult } from "../helpers/cli.js";
@@ -15,7 +15,10 @@ describe("allocrun compare with every export", () => {
   let result: CliResult;
   beforeAll(async () => {
     dir = await temps.make();
-    const holes = buildExample("holes");
+    // A path with a space: every report must show the command quoted, ready to paste.
+    mkdirSync(join(dir, "my programs"));
+    const holes = join(dir, "my programs", "holes");
+    copyFileSync(buildExample("holes"), holes);
     result = await runCli(
       [
         "compare", "-a", "glibc,tcmalloc", "--runs", "5", "--warmup", "0", "--sample-interval", "5ms", "-o", join(dir, "cmp"),
@@ -29,6 +32,7 @@ describe("allocrun compare with every export", () => {
   it("exits 0 and prints the report on stdout, without colour or progress when not on a terminal", () => {
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^allocrun compare: /);
+    expect(result.stdout.split("\n")[0]).toBe(`allocrun compare: '${join(dir, "my programs", "holes")}' 16`);
     expect(result.stdout).toMatch(/tcmalloc +peak RSS .* better/);
     expect(result.stdout).toMatch(/\nRecommendation: tcmalloc for this workload/);
     expect(result.stdout + result.stderr).not.toContain("\u001b[");
@@ -66,7 +70,7 @@ describe("allocrun compare with every export", () => {
 
   it("writes Markdown tables ready for a pull request", () => {
     const markdown = readFileSync(join(dir, "r.md"), "utf8");
-    expect(markdown).toMatch(/^### allocrun compare: `/);
+    expect(markdown.split("\n")[0]).toBe(`### allocrun compare: \`'${join(dir, "my programs", "holes")}' 16\``);
     expect(markdown).toContain("| variant | ok runs | peak RSS | mean RSS | wall | user | sys |");
     expect(markdown).toMatch(/\*\*Recommendation: tcmalloc/);
   });
@@ -81,6 +85,7 @@ describe("allocrun compare with every export", () => {
   it("writes an HTML report that renders its charts in headless Chromium, offline and without script errors", () => {
     const html = readFileSync(join(dir, "r.html"), "utf8");
     expect(html).not.toMatch(/(src|href)="https?:/);
+    expect(html).toContain(`<h1>allocrun compare: <code>&#39;${join(dir, "my programs", "holes")}&#39; 16</code></h1>`);
     const page = renderInChromium(join(dir, "r.html"));
     expect(page.consoleLines).toEqual([]);
     expect(page.dom).toContain('data-charts-ready="3"');

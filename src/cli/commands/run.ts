@@ -14,6 +14,7 @@ import { formatRunSummary } from "../../run/summary.js";
 import { listArtifacts } from "../../run/artifacts.js";
 import { endBySignal } from "../../run/signal-relay.js";
 import { formatEnvironment } from "../../presets/index.js";
+import { formatCommandLine } from "../../core/shell-words.js";
 
 export const surface: CommandSurface = { options: RUN_OPTION_SPECS, help: generalHelp };
 
@@ -100,13 +101,9 @@ function printDryRun(prepared: PreparedRun, options: RunOptions, cwd: string, co
   const outDir = options.outDir ? resolve(cwd, options.outDir) : `${cwd}/allocrun-out/<run>`;
   const vars = renderProgramVariables(prepared, outDir, command[0]);
   process.stdout.write(formatEnvironment(vars, "shell"));
-  process.stdout.write(`${command.map(shellQuote).join(" ")}\n`);
+  process.stdout.write(`${formatCommandLine(command)}\n`);
   for (const warning of prepared.warnings) process.stderr.write(`allocrun: warning: ${warning}\n`);
   return ExitCode.ok;
-}
-
-function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 const PROFILE_KINDS = ["jemalloc-heap", "gperftools-heap", "gperftools-cpu"];
