@@ -2,7 +2,7 @@
 // How `allocrun analyze` grows with the number of distinct stacks. Generates valid jemalloc
 // heap_v2 profiles of 10k, 100k and 1M distinct stacks whose frames are real function
 // addresses of a real binary (python3 by default: its .dynsym names them), then records the
-// wall time and peak RSS (GNU time's %M) of `allocrun analyze --format text` on each, and of
+// wall time, CPU time and peak RSS (GNU time's %M) of `allocrun analyze --format text` on each, and of
 // `jeprof --text` on the smaller ones, side by side. The last columns show the growth per
 // stack relative to the smallest profile: flat means linear.
 //
@@ -96,14 +96,14 @@ function writeProfile(path, count, binary, { text, starts, pie }) {
   closeSync(fd);
 }
 
-/** Wall seconds and peak RSS in MiB of one command, with its stdout. */
+/** Wall seconds, user+system CPU seconds and peak RSS in MiB of one command, with its stdout. */
 function measure(command, args, env) {
   const start = process.hrtime.bigint();
-  const result = spawnSync(TIME, ["-f", "%M", command, ...args], { env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const result = spawnSync(TIME, ["-f", "%M %U %S", command, ...args], { env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed: ${result.stderr.slice(-2000)}`);
-  const kib = Number(result.stderr.trim().split("\n").pop());
-  return { seconds, rssMiB: kib / 1024, stdout: result.stdout };
+  const [kib, user, system] = result.stderr.trim().split("\n").pop().split(" ").map(Number);
+  return { seconds, cpuSeconds: user + system, rssMiB: kib / 1024, stdout: result.stdout };
 }
 
 const options = parseArguments(process.argv.slice(2));
@@ -117,7 +117,7 @@ try {
   const layout = await textAddresses(options.binary);
   console.log(`binary: ${options.binary} (${layout.starts.length} functions in its text); load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   console.log(`allocrun: node bin/allocrun.js analyze --format text --no-cache PROFILE; jeprof: ${jeprof || "(not installed)"} --text --show_bytes BINARY PROFILE\n`);
-  console.log("   stacks  profile MB  allocrun s  allocrun MiB  µs/stack  jeprof s  jeprof MiB  jeprof/allocrun  totals");
+  console.log("   stacks  profile MB  allocrun s  (cpu s)  allocrun MiB          µs/stack  jeprof s  jeprof MiB  jeprof/allocrun  totals");
   let firstPerStack;
   for (const size of options.sizes) {
     const profile = join(directory, `scale-${size}.heap`);
@@ -136,6 +136,7 @@ try {
         String(size).padStart(9),
         profileMB.toFixed(1).padStart(10),
         ours.seconds.toFixed(2).padStart(10),
+        `(${ours.cpuSeconds.toFixed(2)})`.padStart(7),
         ours.rssMiB.toFixed(0).padStart(12),
         `${perStack.toFixed(1)} (${(perStack / firstPerStack).toFixed(2)}x)`.padStart(16),
         (theirs ? theirs.seconds.toFixed(2) : "-").padStart(8),

@@ -43,6 +43,7 @@
  *  Not covered: a sender that signals each process on its own, node first (the relayed
  *  copy then arrives before the sender's own copy reaches us); the program gets it twice.
  * The program starts with default dispositions for every signal and an empty mask.
+ * A text file without "#!" (ENOEXEC) is run by /bin/sh, as execvp does.
  *
  * ALLOCRUN_LAUNCH_OWN_GROUP=1 (not passed on to the program): the program leads a process
  * group of its own, so that allocrun can stop it and everything it started with one kill
@@ -138,6 +139,36 @@ static char **build_program_environment(void) {
   return env;
 }
 
+/* Whether a file the kernel refused looks like a shell script: text in its first line,
+ * as bash checks before running it (no NUL byte), and no ELF magic (an ELF file for
+ * another machine must stay "not an executable format", not become shell errors). */
+static int looks_like_script(const char *file) {
+  unsigned char head[80];
+  int fd = open(file, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t length = read(fd, head, sizeof head);
+  close(fd);
+  if (length <= 0 || head[0] == 0x7f) return 0;
+  for (ssize_t i = 0; i < length && head[i] != '\n'; i++)
+    if (head[i] == 0) return 0;
+  return 1;
+}
+
+/* A script without "#!" is run by /bin/sh, as execvp and shells do: /bin/sh FILE ARG...,
+ * with the program's environment (LD_PRELOAD included: the script's commands are the
+ * program). Returns only if that cannot be done. */
+static void exec_with_shell(const char *file, char **argv, char **env) {
+  if (!looks_like_script(file)) return;
+  size_t count = 0;
+  while (argv[count]) count++;
+  char **shell_argv = calloc(count + 2, sizeof *shell_argv);
+  if (!shell_argv) return;
+  shell_argv[0] = "/bin/sh";
+  shell_argv[1] = (char *)file;
+  for (size_t i = 1; i < count; i++) shell_argv[i + 1] = argv[i];
+  execve("/bin/sh", shell_argv, env);
+}
+
 /* In the forked child: default dispositions, empty mask, then the program.
  * Not posix_spawn: glibc's sets its internal signals (32, 33) to SIG_IGN in the child when
  * the parent has handlers for them (a static glibc always has), and SIG_IGN survives exec.
@@ -154,6 +185,7 @@ static void exec_program(const char *file, char **argv, char **env, int status_f
   if (own_group) setpgid(0, 0);
   execve(file, argv, env);
   int error = errno;
+  if (error == ENOEXEC) exec_with_shell(file, argv, env);
   while (write(status_fd, &error, sizeof error) < 0 && errno == EINTR) {
   }
   _exit(127);

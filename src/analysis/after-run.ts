@@ -2,8 +2,10 @@
 // allocation sites (or CPU functions) on stderr, and analysis.json, analysis.txt and
 // flame.svg written beside the profiles. Files that already exist are never replaced.
 // Loaded lazily after the program exited; node: builtins and our own modules only.
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomicNoReplace } from "../core/atomic-write.js";
+import { environmentError } from "../core/errors.js";
+import { describeWriteFailure, writeFailureFix } from "../core/write-failure.js";
 import { buildAnalysisJson, renderJson } from "../report/json-report.js";
 import { renderFlameGraphSvg } from "../report/flame-svg.js";
 import { renderTextReport } from "../report/text-report.js";
@@ -21,15 +23,22 @@ export interface AfterRunOptions {
   quiet: boolean;
 }
 
-/** Writes `content` to `path` unless a file is already there; returns whether it wrote. */
-function writeIfAbsent(path: string, content: string): boolean {
-  try {
-    writeFileSync(path, content, { flag: "wx" });
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw error;
+/**
+ * Writes each file whole (or not at all) unless one is already there; returns the names
+ * written. A failed write names the folder and the space all of them need.
+ */
+function writeAnalysisFiles(runDir: string, files: Record<string, string>): string[] {
+  const written: string[] = [];
+  for (const [name, content] of Object.entries(files)) {
+    try {
+      if (writeFileAtomicNoReplace(join(runDir, name), content)) written.push(name);
+    } catch (error) {
+      const neededBytes = Object.values(files).reduce((sum, text) => sum + Buffer.byteLength(text), 0);
+      const what = `the analysis (${Object.keys(files).join(", ")})`;
+      throw environmentError(describeWriteFailure(what, runDir, neededBytes, error), `${writeFailureFix(error)}, then: allocrun analyze ${runDir} (the profiles are intact)`, error);
+    }
   }
+  return written;
 }
 
 export async function analyzeRunFolderAfterRun(runDir: string, options: AfterRunOptions): Promise<void> {
@@ -43,11 +52,11 @@ export async function analyzeRunFolderAfterRun(runDir: string, options: AfterRun
   if (current === undefined) return;
   const analysis = analyzeProfile(current, chooseSampleType(current.profile, {}));
   const text = renderTextReport(analysis, { top: options.top, style: "terminal" });
-  const written = [
-    writeIfAbsent(join(runDir, "analysis.json"), renderJson(buildAnalysisJson(analysis, Math.max(JSON_ROWS, options.top)))) ? "analysis.json" : undefined,
-    writeIfAbsent(join(runDir, "analysis.txt"), text) ? "analysis.txt" : undefined,
-    writeIfAbsent(join(runDir, "flame.svg"), renderFlameGraphSvg(analysis)) ? "flame.svg" : undefined,
-  ].filter((name): name is string => name !== undefined);
+  const written = writeAnalysisFiles(runDir, {
+    "analysis.json": renderJson(buildAnalysisJson(analysis, Math.max(JSON_ROWS, options.top))),
+    "analysis.txt": text,
+    "flame.svg": renderFlameGraphSvg(analysis),
+  });
   if (options.quiet) return;
   process.stderr.write(`\n${renderTextReport(analysis, { top: options.top, style: "terminal", withCumTable: false })}`);
   if (written.length > 0) process.stderr.write(`allocrun: wrote ${written.join(", ")} in ${runDir}\n`);

@@ -7,6 +7,7 @@ import { commandOf, findCommand } from "./command-table.js";
 import { printUsage } from "./commands/help.js";
 import { mistypedCommandError } from "./mistyped-command.js";
 import { printVersion } from "./version.js";
+import { isNoRoomError, writeFailureError } from "../core/write-failure.js";
 
 /** `run` reports its own failures as 125/126/127; every other command uses 2. */
 function exitCodeForError(error: AllocrunError, isRunCommand: boolean): number {
@@ -33,22 +34,28 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${formatErrorLine(error)}\n`);
       return exitCodeForError(error, isRunCommand);
     }
+    // A full disk or read-only folder met where no caller expected it: still the user's to fix.
+    if (isNoRoomError(error) && (error as NodeJS.ErrnoException).path !== undefined) {
+      process.stderr.write(`${formatErrorLine(writeFailureError((error as NodeJS.ErrnoException).path!, undefined, error))}\n`);
+      return isRunCommand ? ExitCode.runSetupFailed : ExitCode.usage;
+    }
     process.stderr.write(`allocrun: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.stderr.write("allocrun: this is a bug; please report it with the command you ran\n");
     return isRunCommand ? ExitCode.runSetupFailed : ExitCode.usage;
   }
 }
 
-// Output piped into `head` and closed early is not an error worth a stack trace. Without
-// a reader for stdout the command's output is done; without one for stderr (`2>&1 | true`)
-// allocrun just stops talking and still ends with the status it owes (the program's, in a run).
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-  throw error;
-});
-process.stderr.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") throw error;
-});
+/** A reader that went away (`| head`, `2>&1 | true`) is not an error worth a stack trace. */
+function whenReaderGone(stream: NodeJS.WriteStream, then: () => void): void {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") throw error;
+    then();
+  });
+}
+// Without a reader for stdout the command's output is done; without one for stderr,
+// allocrun stops talking and still ends with the status it owes (the program's, in a run).
+whenReaderGone(process.stdout, () => process.exit(process.exitCode ?? 0));
+whenReaderGone(process.stderr, () => {});
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -40,7 +40,13 @@ export function summarizeNoise(baselineLabel: string, baselineRuns: readonly Run
   return { baseline: baselineLabel, runs: copyRuns, metrics };
 }
 
-export function summarizeVariants(inputs: readonly VariantRuns[], baselineLabel: string, settings: ComparisonSettings, noise: NoiseCheck | null = null): VariantResult[] {
+export function summarizeVariants(
+  inputs: readonly VariantRuns[],
+  baselineLabel: string,
+  settings: ComparisonSettings,
+  noise: NoiseCheck | null = null,
+  roughMeanRss = false,
+): VariantResult[] {
   const baseline = inputs.find((input) => input.variant === baselineLabel);
   const pending: PendingVerdict[] = [];
   const results = inputs.map((input) => {
@@ -75,7 +81,7 @@ export function summarizeVariants(inputs: readonly VariantRuns[], baselineLabel:
       if (metric && base) pending.push({ metric: key, result: metric, baseline: base, footprintOnly: inputs[index]?.footprintOnly ?? false });
     }
   }
-  applyVerdictRules(pending, { alpha: settings.alpha, minEffect: settings.minEffect, noise: noise?.metrics });
+  applyVerdictRules(pending, { alpha: settings.alpha, minEffect: settings.minEffect, noise: noise?.metrics, roughMeanRss });
   return results;
 }
 

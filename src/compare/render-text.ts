@@ -40,7 +40,7 @@ function renderSections(report: CompareReport, syntax: Syntax, shownFolder: stri
     out.push(syntax.heading(`Against ${report.baseline}`));
     out.push(
       `ratio = variant median / baseline median; CI: exact Hodges–Lehmann interval${levels ? ` (${levels})` : ""}; p: exact Mann–Whitney U test, two-sided, ` +
-        `Holm-corrected over all ${countTests(report)} tests; a difference counts only when its interval clears the noise floor ` +
+        `Holm-corrected over all ${countTests(report)} test${countTests(report) === 1 ? "" : "s"}; a difference counts only when its interval clears the noise floor ` +
         `(the largest of ${(report.settings.minEffect * 100).toFixed(0)}%, twice the runs' scatter${report.noise ? `, and the baseline against its own interleaved copy` : ""}).`,
     );
     out.push(syntax.table(buildVerdictTable(report), "verdict"));

@@ -79,6 +79,9 @@ interface PreparedVariant {
   notes: Set<string>;
 }
 
+/** Fewer RSS samples per run than this make mean RSS too rough for a verdict. */
+const MIN_SAMPLES_FOR_MEAN = 5;
+
 /** The most runs per variant a default run count is raised to. */
 const MAX_AUTOMATIC_RUNS = 12;
 
@@ -191,22 +194,19 @@ export async function runComparison(request: CompareRequest, hooks: CompareHooks
     footprintOnly: entry.prepared.allocatorLibrary !== null && entry.prepared.target?.executedElf?.isGo === true,
   }));
   const sampleCounts = prepared.flatMap((entry) => entry.timelines.map((timeline) => timeline.length));
-  if (sampleCounts.length && median(sampleCounts) < 5) {
+  const roughMeanRss = sampleCounts.length > 0 && median(sampleCounts) < MIN_SAMPLES_FOR_MEAN;
+  if (roughMeanRss) {
     note(`most runs lasted fewer than 5 sampling intervals (${request.settings.sampleIntervalMs} ms): mean RSS is rough; use a shorter --sample-interval or a longer workload`);
   }
   const comparisonSettings = { alpha: request.settings.alpha, minEffect: request.settings.minEffect };
   const baselineEntry = prepared[baselineIndex] as PreparedVariant;
   const noise = noiseCopyOf === undefined ? null : summarizeNoise(baseline, baselineEntry.runs, baselineEntry.noiseRuns, comparisonSettings);
-  const results = summarizeVariants(inputs, baseline, comparisonSettings, noise);
+  const results = summarizeVariants(inputs, baseline, comparisonSettings, noise, roughMeanRss);
   const machine = load.finish();
   if (machine.warning) note(machine.warning);
-  for (const result of results) {
-    const base = results.find((r) => r.variant === baseline);
-    if (result === base && base) {
-      const noisy = METRICS.filter(({ key }) => base[key]?.highSpread).map(({ title, key }) => `${title} ±${(((base[key]?.spread.relativeMad ?? 0) * 100).toFixed(0))}%`);
-      if (noisy.length) note(`the baseline ${baseline} varies a lot from run to run (${noisy.join(", ")}): a multithreaded or nondeterministic workload; its verdicts need differences larger than that`);
-    }
-  }
+  const baselineResult = results.find((result) => result.variant === baseline);
+  const noisy = METRICS.filter(({ key }) => baselineResult?.[key]?.highSpread).map(({ title, key }) => `${title} ±${((baselineResult?.[key]?.spread.relativeMad ?? 0) * 100).toFixed(0)}%`);
+  if (noisy.length) note(`the baseline ${baseline} varies a lot from run to run (${noisy.join(", ")}): a multithreaded or nondeterministic workload; its verdicts need differences larger than that`);
   const report: CompareReport = {
     schemaVersion: COMPARE_SCHEMA_VERSION,
     tool: { name: "allocrun", version: TOOL_VERSION },
@@ -337,7 +337,8 @@ function recordRun(executed: ExecutedRun, iteration: number, folder: string, tim
 /** Per-variant notes worth a user's attention, each said once. */
 function collectRunNotes(entry: PreparedVariant, executed: ExecutedRun): void {
   const allocator = executed.manifest.allocator;
-  if (!allocator.verified && allocator.verifiedBy === "maps" && allocator.reason) entry.notes.add(allocator.reason);
+  // Said once per variant: the pid in "busybox (pid 4242) is static" differs from run to run.
+  if (!allocator.verified && allocator.verifiedBy === "maps" && allocator.reason) entry.notes.add(allocator.reason.replace(/ \(pid \d+\)/g, ""));
   if (executed.manifest.peakRssMethod !== "wait4-rusage") entry.notes.add("peak RSS was sampled, not taken from wait4: short peaks may be missed (build the native launcher)");
 }
 

@@ -36,6 +36,8 @@ export interface VerdictRules {
   minEffect: number;
   /** A/A figures per metric; undefined when no baseline copy ran. */
   noise: Partial<Record<MetricKey, NoiseMetric | null>> | undefined;
+  /** Most runs had fewer than a handful of RSS samples: their mean says little. */
+  roughMeanRss?: boolean;
 }
 
 /** Holm's step-down adjusted p-values, in the order given; nulls stay null and are not counted. */
@@ -106,6 +108,11 @@ export function applyVerdictRules(pending: readonly PendingVerdict[], rules: Ver
     if (!clear) {
       result.verdict = "inconclusive";
       result.verdictReason = `the interval ${interval.low.toFixed(3)}–${interval.high.toFixed(3)} reaches into the noise floor ±${percent(floor)} (${source})${scatter}`;
+      return;
+    }
+    if (item.metric === "meanRssBytes" && rules.roughMeanRss) {
+      result.verdict = "inconclusive";
+      result.verdictReason = "most runs lasted fewer than 5 sampling intervals: their mean RSS is too rough for a verdict";
       return;
     }
     result.verdict = change < 0 ? "better" : "worse";

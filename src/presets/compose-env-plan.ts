@@ -11,6 +11,7 @@ import type { PresetCatalog } from "./catalog.js";
 import { findClosestNames, joinAlternatives } from "./closest-names.js";
 import { checkConfKey, normalizeConfKey, parseConfText, readConfVariable, type ConfEntries } from "./conf-dialects.js";
 import { presetFitsAllocator, resolveFlagPreset } from "./flag-presets.js";
+import { describeReplacedProfPrefix, PROF_PREFIX } from "./replaced-prof-prefix.js";
 import type { ArtifactHint, Preset, ShortFlag } from "./preset.js";
 
 /** One step of composition, in the order the user typed it. */
@@ -79,7 +80,7 @@ class PlanBuilder {
       case "flag":
         return this.applyPreset(resolveFlagPreset(this.catalog, this.allocator, step.flag), []);
       case "conf":
-        for (const [key, value] of parseConfText(this.allocator, step.text, `--conf "${step.text}"`)) this.setConf(key, value);
+        for (const [key, value] of parseConfText(this.allocator, step.text, `--conf "${step.text}"`)) this.setConf(key, value, `--conf "${step.text}"`);
         return;
       case "env": {
         const at = step.text.indexOf("=");
@@ -119,7 +120,7 @@ class PlanBuilder {
       if (normalized === undefined) throw inputError(`${preset.file}: field "conf.${key}" is not a valid ${this.allocator} option name`, "option names are letters, digits and _");
       this.setConf(normalized, value);
     }
-    for (const [name, value] of preset.env) this.setVariable(name, value, `${preset.file}: env.${name}`);
+    for (const [name, value] of preset.env) this.setVariable(name, value, `${preset.file}: env.${name}`, false);
     for (const library of preset.preload) if (!this.plan.preload.includes(library)) this.plan.preload.push(library);
     for (const hint of preset.artifacts) {
       if (!this.plan.artifactHints.some((known) => known.kind === hint.kind && known.glob === hint.glob)) this.plan.artifactHints.push(hint);
@@ -127,16 +128,31 @@ class PlanBuilder {
     this.plan.presetsApplied.push(preset.name);
   }
 
-  private setConf(key: string, value: string): void {
+  /** `userSource` names where the user gave this option; presets give none. */
+  private setConf(key: string, value: string, userSource?: string): void {
     const existing = this.plan.conf.find(([known]) => known === key);
+    if (key === PROF_PREFIX) this.noteProfPrefix(existing?.[1], value, userSource);
     if (existing) existing[1] = value;
     else this.plan.conf.push([key, value]);
     const warning = checkConfKey(this.allocator, key);
     if (warning && !this.plan.warnings.includes(warning)) this.plan.warnings.push(warning);
   }
 
+  /** Where the user's own prof_prefix came from, until a preset replaces it (said in a warning). */
+  private userProfPrefixSource: string | undefined;
+
+  private noteProfPrefix(previous: string | undefined, value: string, userSource: string | undefined): void {
+    if (userSource !== undefined) {
+      this.userProfPrefixSource = userSource;
+      return;
+    }
+    if (this.userProfPrefixSource === undefined || previous === undefined || previous === value) return;
+    this.plan.warnings.push(describeReplacedProfPrefix(previous, this.userProfPrefixSource, value));
+    this.userProfPrefixSource = undefined;
+  }
+
   /** A variable by meaning: LD_PRELOAD extends the list, the allocator's option variables merge key by key. */
-  private setVariable(name: string, value: string, source: string): void {
+  private setVariable(name: string, value: string, source: string, isUsers = true): void {
     if (name === "LD_PRELOAD") {
       for (const path of value.split(/[\s:]+/)) {
         if (path !== "" && !this.plan.extraPreloadPaths.includes(path)) this.plan.extraPreloadPaths.push(path);
@@ -145,7 +161,7 @@ class PlanBuilder {
     }
     const conf = readConfVariable(this.allocator, name, value, source);
     if (conf) {
-      for (const [key, confValue] of conf) this.setConf(key, confValue);
+      for (const [key, confValue] of conf) this.setConf(key, confValue, isUsers ? source : undefined);
       return;
     }
     this.plan.env[name] = value;

@@ -4,7 +4,7 @@
 import type { AllocatorName } from "../core/allocators.js";
 import { usageError } from "../core/errors.js";
 import { findClosestNames } from "./closest-names.js";
-import { GLIBC_MALLOC_TUNABLES, JEMALLOC_OPTIONS } from "./known-options.js";
+import { GLIBC_MALLOC_TUNABLES, JEMALLOC_OPTIONS, MIMALLOC_OPTIONS, TCMALLOC_OPTIONS } from "./known-options.js";
 
 export type ConfEntries = Array<[string, string]>;
 
@@ -30,7 +30,7 @@ interface ConfDialect {
 }
 
 /** One variable per option: PREFIX_<NAME>, as mimalloc and tcmalloc read them. */
-function prefixedVariableDialect(prefix: string, example: string): ConfDialect {
+function prefixedVariableDialect(prefix: string, example: string, known: readonly string[], what: string): ConfDialect {
   return {
     carrier: `${prefix}<NAME> variables`,
     example,
@@ -42,11 +42,11 @@ function prefixedVariableDialect(prefix: string, example: string): ConfDialect {
     readVariable: (name, value) => (name.toUpperCase().startsWith(prefix) && name.length > prefix.length ? `${name}=${value}` : undefined),
     forbiddenInValue: undefined,
     render: (conf) => Object.fromEntries(conf.map(([key, value]) => [`${prefix}${key.toUpperCase()}`, value])),
-    checkKey: () => undefined,
+    checkKey: (key) => warnUnknown(key, known, what),
   };
 }
 
-const tcmallocDialect = prefixedVariableDialect("TCMALLOC_", "release_rate=0");
+const tcmallocDialect = prefixedVariableDialect("TCMALLOC_", "release_rate=0", TCMALLOC_OPTIONS, "TCMALLOC_ option");
 
 const DIALECTS: Record<AllocatorName, ConfDialect> = {
   jemalloc: {
@@ -76,7 +76,7 @@ const DIALECTS: Record<AllocatorName, ConfDialect> = {
     render: (conf) => renderOneVariable("GLIBC_TUNABLES", conf.map(([key, value]) => `${key}=${value}`).join(":")),
     checkKey: (key) => (key.startsWith("glibc.malloc.") ? warnUnknown(key.slice("glibc.malloc.".length), GLIBC_MALLOC_TUNABLES, "glibc.malloc tunable") : undefined),
   },
-  mimalloc: prefixedVariableDialect("MIMALLOC_", "show_stats=1"),
+  mimalloc: prefixedVariableDialect("MIMALLOC_", "show_stats=1", MIMALLOC_OPTIONS, "MIMALLOC_ option"),
   tcmalloc: tcmallocDialect,
   "tcmalloc-minimal": tcmallocDialect,
 };

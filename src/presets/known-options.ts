@@ -28,3 +28,37 @@ export const GLIBC_MALLOC_TUNABLES: readonly string[] = [
   "arena_max", "arena_test", "check", "hugetlb", "mmap_max", "mmap_threshold", "mxfast", "perturb",
   "tcache_count", "tcache_max", "tcache_unsorted_limit", "top_pad", "trim_threshold",
 ];
+
+/**
+ * TCMALLOC_* variables gperftools reads (without the prefix, lower case): the getenv names
+ * in libtcmalloc.so.4 2.10 on Debian 12, plus those of its debug variant and the sampler.
+ */
+export const TCMALLOC_OPTIONS: readonly string[] = [
+  "aggressive_decommit", "devmem_limit", "devmem_start", "disable_memory_release", "heap_limit_mb",
+  "large_alloc_report_threshold", "max_total_thread_cache_bytes", "memfs_abort_on_fail",
+  "memfs_disable_fallback", "memfs_ignore_mmap_fail", "memfs_limit_mb", "memfs_malloc_path",
+  "memfs_map_private", "release_rate", "sample_parameter", "skip_mmap", "skip_sbrk",
+  "stacktrace_method", "stacktrace_method_verbose", "transfer_num_obj",
+  "max_free_queue_size", "reclaim_memory", "page_fence", "page_fence_never_reclaim", "page_fence_readable",
+];
+
+/**
+ * MIMALLOC_* options (without the prefix, lower case): mimalloc 2.0 (Debian 12's, from the
+ * option table in libmimalloc.so.2) and the names 2.1+ renamed or added, so no version warns
+ * about the other's.
+ */
+export const MIMALLOC_OPTIONS: readonly string[] = [
+  "show_errors", "show_stats", "verbose", "eager_commit", "reset_decommits", "large_os_pages",
+  "reserve_huge_os_pages", "reserve_huge_os_pages_at", "reserve_os_memory", "segment_cache",
+  "abandoned_page_decommit", "abandoned_page_reset", "segment_reset", "page_reset", "eager_commit_delay",
+  "reset_delay", "use_numa_nodes", "limit_os_alloc", "os_tag", "max_errors", "max_warnings",
+  "max_segment_reclaim", "allow_decommit", "segment_decommit_delay", "decommit_extend_delay",
+  "destroy_on_exit", "eager_region_commit",
+  "arena_eager_commit", "purge_decommits", "allow_large_os_pages", "purge_delay", "disallow_os_alloc",
+  "arena_reserve", "arena_purge_mult", "purge_extend_delay", "abandoned_page_purge",
+  "abandoned_reclaim_on_free", "disallow_arena_alloc", "retry_on_oom", "visit_abandoned",
+  "guarded_min", "guarded_max", "guarded_precise", "guarded_sample_rate", "guarded_sample_seed",
+  "target_segments_per_thread", "generic_collect", "allow_thp", "page_reclaim_on_free", "page_full_retain",
+  "page_max_candidates", "max_vabits", "pagemap_commit", "page_commit_on_demand", "page_max_reclaim",
+  "page_cross_thread_max_reclaim",
+];

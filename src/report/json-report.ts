@@ -16,7 +16,7 @@
 //   diff only: "base": { "source", "total" }, "deltaTotal",
 //   growth only: "totals": [per dump], "sites": [ { "function", "file", "line", "object",
 //       "values": [per dump], "slopePerDump", "monotonicity", "r2", "score" } ],
-//   "unsymbolizedObjects": [ { "path", "reason": "stripped" | "missing" | "unreadable",
+//   "unsymbolizedObjects": [ { "path", "reason": "stripped" | "missing" | "unreadable" | "changed" (rebuilt since the run),
 //       "addresses", "hint" } ]
 // }
 import type { Analysis, GrowthAnalysis } from "../analysis/analysis.js";

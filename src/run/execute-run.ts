@@ -1,6 +1,6 @@
 // Runs one prepared program into its own run folder and writes the manifest, whatever
 // way the program ends: normal exit, crash, or a forwarded Ctrl-C.
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllocatorStats, type AllocatorStatsFound } from "../stats/index.js";
 import { checkFragmentation } from "../stats/fragmentation.js";
@@ -16,6 +16,9 @@ import { readAllocatorVersion } from "./allocator-version.js";
 import { describeRunConditions } from "./run-conditions.js";
 import { redactVariables } from "../presets/index.js";
 import { TOOL_VERSION } from "../core/version.js";
+import { writeFileAtomic } from "../core/atomic-write.js";
+import { AllocrunError } from "../core/errors.js";
+import { describeWriteFailure, writeFailureFix } from "../core/write-failure.js";
 
 export interface ExecuteRequest {
   prepared: PreparedRun;
@@ -42,6 +45,21 @@ export interface ExecutedRun {
   runDir: string;
   manifest: RunManifest;
   launch: LaunchResult;
+}
+
+/**
+ * The program ran but its manifest could not be saved (a full disk): the message names
+ * the folder and the space needed; `executed` still tells how the program ended.
+ */
+export class RunNotSavedError extends AllocrunError {
+  constructor(
+    message: string,
+    hint: string,
+    readonly executed: ExecutedRun,
+    cause: unknown,
+  ) {
+    super("environment", message, { hint, cause });
+  }
 }
 
 /** The program's environment: the caller's, plus what allocrun sets (LD_PRELOAD merged). */
@@ -107,7 +125,11 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
   let allocatorStats: AllocatorStatsFound | null = null;
   const statsText = wantsStats ? readProgramStderr(launch, stdio) : undefined;
   if (statsText !== undefined) {
-    writeFileSync(join(runDir, STATS_LOG), statsText);
+    try {
+      writeFileAtomic(join(runDir, STATS_LOG), statsText);
+    } catch (error) {
+      warnings.push(describeWriteFailure(STATS_LOG, runDir, statsText.length, error));
+    }
     allocatorStats = readStatsSafely(statsText.toString("utf8"), warnings);
     if (allocatorStats) {
       for (const finding of checkFragmentation(allocatorStats, launch.peakRssBytes)) warnings.push(`${finding.what} — ${finding.fix}`);
@@ -135,6 +157,7 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
   warnings.push(...describeExitQuirks({ plan: prepared.plan, launch, artifacts }));
   const children = describeChildProcessArtifacts(artifacts);
   if (children) warnings.push(children);
+  if (launch.timelineError !== undefined) warnings.push(`timeline.csv is incomplete: ${launch.timelineError}`);
   if (launch.peakRssMethod !== "wait4-rusage") {
     warnings.push("peak RSS was sampled (the native launcher is not built): short peaks may be missed; run `npm rebuild allocrun` with a C compiler installed");
   }
@@ -173,8 +196,19 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
     warnings,
     host: { os: readOsName(), kernel: release(), arch: arch(), cpus: cpus().length },
   };
-  writeManifest(runDir, manifest);
-  return { runDir, manifest, launch };
+  const executed = { runDir, manifest, launch };
+  saveManifest(executed);
+  return executed;
+}
+
+/** Writes (or rewrites) the manifest; throws RunNotSavedError when it cannot. */
+export function saveManifest(executed: ExecutedRun): void {
+  try {
+    writeManifest(executed.runDir, executed.manifest);
+  } catch (error) {
+    const neededBytes = Buffer.byteLength(JSON.stringify(executed.manifest, null, 2));
+    throw new RunNotSavedError(describeWriteFailure("manifest.json", executed.runDir, neededBytes, error), writeFailureFix(error), executed, error);
+  }
 }
 
 type PreloadSeen = { missing: string[]; checked: boolean } | ProcessEvidence;

@@ -5,8 +5,10 @@ import type { AllocatorName, LibraryName } from "../core/allocators.js";
 import { usageError } from "../core/errors.js";
 import { loadPresetCatalog, composeEnvPlan, renderEnvironment, type CompositionStep, type EnvPlan } from "../presets/index.js";
 import { rjemEnvironmentFor } from "../presets/rjem-conf.js";
+import { checkCallerProfPrefix } from "../presets/replaced-prof-prefix.js";
 import { locateLibrary } from "../detect/index.js";
 import { checkTarget, type TargetReport } from "./preflight.js";
+import { probeJemallocConf } from "./jemalloc-conf-probe.js";
 
 export interface PrepareRequest {
   allocator: AllocatorName;
@@ -56,15 +58,28 @@ export function prepareRun(request: PrepareRequest): PreparedRun {
     libraryPaths[name] = locateLibrary(name, { explicitPath, target: target?.executedElf }, request.env).path;
   }
   const allocatorLibrary = request.allocator === "glibc" ? null : (libraryPaths[request.allocator as LibraryName] ?? null);
+  const confWarnings = request.program !== undefined && allocatorLibrary !== null ? checkUserJemallocConf(request, plan, libraryPaths, allocatorLibrary) : [];
   return {
     allocator: request.allocator,
     plan,
     libraryPaths,
     allocatorLibrary,
     target,
-    warnings: [...plan.warnings, ...(target?.warnings ?? [])],
+    warnings: [...plan.warnings, ...confWarnings, ...optional(checkCallerProfPrefix(request.allocator, plan.conf, request.env)), ...(target?.warnings ?? [])],
   };
 }
+
+/**
+ * Options the user typed (--conf, -e, --env-file, a preset of theirs) go past jemalloc once
+ * before the run; the shipped flag presets are known good and cost nothing.
+ */
+function checkUserJemallocConf(request: PrepareRequest, plan: EnvPlan, libraryPaths: Partial<Record<LibraryName, string>>, library: string): string[] {
+  if (request.allocator !== "jemalloc" || plan.conf.length === 0 || request.steps.every((step) => step.kind === "flag")) return [];
+  const mallocConf = renderEnvironment(plan, { libraryPaths, outDir: "/nonexistent-allocrun-probe" }).MALLOC_CONF;
+  return mallocConf === undefined ? [] : probeJemallocConf(library, mallocConf);
+}
+
+const optional = (warning: string | undefined): string[] => (warning === undefined ? [] : [warning]);
 
 function isAllocatorLibrary(name: LibraryName, allocator: AllocatorName): boolean {
   return name === allocator;

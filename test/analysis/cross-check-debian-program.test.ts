@@ -4,11 +4,14 @@
 // Same total; the same flat value for every function allocrun names; where python3 has no
 // symbol for an address, allocrun says python3.11+0x… (jeprof prints the nearest export).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
+
+/** Scratch folders, removed after this file's tests. */
+const scratchDirs = useTempDirs();
 
 const PYTHON = "/usr/bin/python3";
 const JEPROF = "/usr/bin/jeprof";
@@ -34,7 +37,7 @@ function parseJeprofText(text: string): { total: number; flat: Map<string, numbe
 
 describe.skipIf(!available)("allocrun analyze against jeprof on a Debian program (python3)", () => {
   it("agrees on the total and on every function it names, and is honest about stripped code", async () => {
-    const out = join(mkdtempSync(join(tmpdir(), "allocrun-python-")), "run");
+    const out = join(scratchDirs.makeSync("allocrun-python-"), "run");
     const run = await runCli(["--jemalloc", "--prof", "--conf", "lg_prof_sample:10", "--no-analyze", "-q", "-o", out, "--", PYTHON, "-c", "x = [str(i) * 10 for i in range(50000)]"]);
     expect(run.exitCode).toBe(0);
     const heap = readdirSync(out).find((name) => name.endsWith(".heap"));

@@ -1,6 +1,5 @@
 // Real series of dumps, sample type choice, and allocator frames on real profiles.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyzeGrowth } from "../../src/analysis/analysis.js";
@@ -13,6 +12,10 @@ import { dropAllocatorFrames, isAllocatorObject } from "../../src/symbolize/allo
 import { symbolizeProfile } from "../../src/symbolize/symbolize-profile.js";
 import { PROFILE_FIXTURES_DIR } from "../profile/fixtures.js";
 import { fixtureSymbolizeOptions, prepareFixture } from "./reference-reports.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
+
+/** Scratch folders, removed after this file's tests. */
+const scratchDirs = useTempDirs();
 
 const fixture = (name: string) => join(PROFILE_FIXTURES_DIR, name);
 
@@ -100,7 +103,7 @@ describe("run folders", () => {
   });
 
   it("takes the launched program's dumps of the first profile kind, oldest first", () => {
-    const runDir = mkdtempSync(join(tmpdir(), "allocrun-runfolder-"));
+    const runDir = scratchDirs.makeSync("allocrun-runfolder-");
     const artifacts = [
       { path: "jeprof.10.2.f.heap", kind: "jemalloc-heap", bytes: 10, pid: 10, fromChildProcess: false },
       { path: "jeprof.10.0.i0.heap", kind: "jemalloc-heap", bytes: 10, pid: 10, fromChildProcess: false },
@@ -116,13 +119,13 @@ describe("run folders", () => {
   });
 
   it("says the profiles are empty when the program was killed before writing them", () => {
-    const runDir = mkdtempSync(join(tmpdir(), "allocrun-runfolder-"));
+    const runDir = scratchDirs.makeSync("allocrun-runfolder-");
     writeFileSync(join(runDir, "manifest.json"), JSON.stringify({ artifacts: [{ path: "cpu.prof", kind: "gperftools-cpu", bytes: 0 }] }));
     expect(() => findRunFolderProfiles(runDir)).toThrow(/empty/);
   });
 
   it("rejects a folder without manifest.json with a hint", () => {
-    const runDir = mkdtempSync(join(tmpdir(), "allocrun-runfolder-"));
+    const runDir = scratchDirs.makeSync("allocrun-runfolder-");
     expect(() => findRunFolderProfiles(runDir)).toThrow(/without manifest\.json/);
   });
 });

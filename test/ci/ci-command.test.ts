@@ -1,12 +1,15 @@
 // `allocrun ci` end to end: the real CLI, real allocators, the workload example and a
 // variant of it that allocates 10% more, installed at the same path the way a CI build
 // replaces its binary.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCli, type CliResult } from "../helpers/cli.js";
 import { buildExample } from "../helpers/examples.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
+
+/** Scratch folders, removed after this file's tests. */
+const scratchDirs = useTempDirs();
 
 const DETERMINISTIC = "peak_heap,alloc_count,alloc_bytes,live_at_exit";
 
@@ -18,7 +21,7 @@ interface Project {
 
 /** A scratch project with build/workload in it, like a CI checkout after `make`. */
 function createProject(): Project {
-  const dir = mkdtempSync(join(tmpdir(), "allocrun-ci-"));
+  const dir = scratchDirs.makeSync("allocrun-ci-");
   mkdirSync(join(dir, "build"));
   const builds = { base: buildExample("workload"), grown: buildExample("workload", { flags: ["-DWORKLOAD_PERCENT=110"] }) };
   return {

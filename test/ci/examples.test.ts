@@ -1,12 +1,15 @@
 // The CI examples in examples/ci/ must work as written: their build line and every
 // `allocrun ci` command in them run here, in a scratch checkout, through the real CLI.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { EXAMPLES_DIR } from "../helpers/examples.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
+
+/** Scratch folders, removed after this file's tests. */
+const scratchDirs = useTempDirs();
 
 interface ExampleCommands {
   build: string;
@@ -34,7 +37,7 @@ describe("the CI examples", () => {
     it(`runs every allocrun ci command of ${file} successfully in a fresh checkout`, async () => {
       const commands = readExampleCommands(file);
       expect(commands.gates.length).toBeGreaterThan(0);
-      const checkout = mkdtempSync(join(tmpdir(), "allocrun-ci-example-"));
+      const checkout = scratchDirs.makeSync("allocrun-ci-example-");
       mkdirSync(join(checkout, "examples"));
       copyFileSync(join(EXAMPLES_DIR, "workload.c"), join(checkout, "examples", "workload.c"));
       execFileSync("sh", ["-c", commands.build], { cwd: checkout });

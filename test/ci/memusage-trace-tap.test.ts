@@ -2,8 +2,7 @@
 // the same trace written to a regular file (where libmemusage can seek back and the
 // last record is simply the last call's).
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { once } from "node:events";
 import { describe, expect, it } from "vitest";
@@ -11,9 +10,13 @@ import { MEMUSAGE_RECORD_BYTES, openMemusageTraceTap, readLiveBytesFromTraceTail
 import { locateLibrary } from "../../src/detect/index.js";
 import { parseMemusageSummary } from "../../src/stats/index.js";
 import { buildExample } from "../helpers/examples.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
+
+/** Scratch folders, removed after this file's tests. */
+const scratchDirs = useTempDirs();
 
 const memusage = locateLibrary("memusage").path;
-const scratch = () => mkdtempSync(join(tmpdir(), "allocrun-trace-"));
+const scratch = () => scratchDirs.makeSync("allocrun-trace-");
 
 function record(heap: number, stack: number): Buffer {
   const buffer = Buffer.alloc(MEMUSAGE_RECORD_BYTES);

@@ -21,7 +21,7 @@ describe("allocrun compare with every export", () => {
     copyFileSync(buildExample("holes"), holes);
     result = await runCli(
       [
-        "compare", "-a", "glibc,tcmalloc", "--runs", "4", "--warmup", "0", "--sample-interval", "5ms", "-o", join(dir, "cmp"),
+        "compare", "-a", "glibc,tcmalloc", "--runs", "5", "--warmup", "0", "--sample-interval", "5ms", "-o", join(dir, "cmp"),
         "--export-json", join(dir, "r.json"), "--export-markdown", join(dir, "r.md"), "--export-csv", join(dir, "r.csv"), "--export-html", join(dir, "r.html"),
         "--", holes, "16",
       ],
@@ -49,14 +49,20 @@ describe("allocrun compare with every export", () => {
 
   it("writes JSON with the documented keys, and the same JSON into the compare folder", () => {
     const report = JSON.parse(readFileSync(join(dir, "r.json"), "utf8"));
-    expect(report).toMatchObject({ schemaVersion: 1, baseline: "glibc", metrics: ["peakRssBytes", "meanRssBytes", "wallSeconds", "userSeconds", "sysSeconds"] });
+    expect(report).toMatchObject({ schemaVersion: 2, baseline: "glibc", metrics: ["peakRssBytes", "meanRssBytes", "wallSeconds", "userSeconds", "sysSeconds"] });
     const [glibc, tcmalloc] = report.results;
     expect(glibc).toMatchObject({ variant: "glibc", allocator: "glibc", library: null, failedRuns: 0 });
     expect(tcmalloc.library).toMatch(/libtcmalloc\.so\.4/);
-    expect(tcmalloc.runs).toHaveLength(4);
-    expect(Object.keys(tcmalloc.runs[0]).sort()).toEqual(["exitCode", "failure", "folder", "iteration", "meanRssBytes", "ok", "peakRssBytes", "peakRssMethod", "signal", "sysSeconds", "userSeconds", "wallSeconds"]);
-    expect(Object.keys(tcmalloc.peakRssBytes).sort()).toEqual(["ci", "max", "median", "min", "n", "pValue", "ratio", "spread", "verdict"]);
+    expect(tcmalloc.runs).toHaveLength(5);
+    expect(Object.keys(tcmalloc.runs[0]).sort()).toEqual(["exitCode", "failure", "folder", "iteration", "meanRssBytes", "ok", "peakRssBytes", "peakRssMethod", "signal", "sysSeconds", "timedOut", "userSeconds", "wallSeconds"]);
+    expect(Object.keys(tcmalloc.peakRssBytes).sort()).toEqual(["adjustedPValue", "ci", "highSpread", "max", "median", "min", "n", "noiseFloor", "pValue", "ratio", "spread", "verdict", "verdictReason"]);
     expect(tcmalloc.peakRssBytes.verdict).toBe("better");
+    expect(Object.keys(report.machine).sort()).toEqual(["cores", "loadAverage", "othersCpuCores", "stealFraction", "timeVerdictsReliable", "warning"]);
+    expect(report.noise.baseline).toBe("glibc");
+    expect(report.noise.runs).toHaveLength(5);
+    expect(Object.keys(report.noise.metrics.wallSeconds).sort()).toEqual(["ci", "floor", "ratio"]);
+    expect(report.stopped).toBeNull();
+    expect(report.settings).toMatchObject({ noiseCheck: true, timeoutSeconds: null, onTimeout: "continue" });
     expect(tcmalloc.breakdown.source).toBe("tcmalloc MALLOCSTATS");
     expect(existsSync(join(report.compareFolder, tcmalloc.runs[0].folder, "manifest.json"))).toBe(true);
     expect(JSON.parse(readFileSync(join(report.compareFolder, "compare.json"), "utf8"))).toEqual(report);
@@ -71,9 +77,9 @@ describe("allocrun compare with every export", () => {
 
   it("writes one CSV row per variant and metric", () => {
     const lines = readFileSync(join(dir, "r.csv"), "utf8").trimEnd().split("\r\n");
-    expect(lines[0]).toBe("variant,allocator,metric,n,failed_runs,median,min,max,iqr,mad,relative_mad,ratio,ci_low,ci_high,ci_level,p_value,verdict");
+    expect(lines[0]).toBe("variant,allocator,metric,n,failed_runs,median,min,max,iqr,mad,relative_mad,ratio,ci_low,ci_high,ci_level,p_value,verdict,adjusted_p_value,noise_floor,verdict_reason");
     expect(lines).toHaveLength(1 + 2 * 5);
-    expect(lines.find((line) => line.startsWith("tcmalloc,tcmalloc,peakRssBytes,4,0,"))).toMatch(/,better$/);
+    expect(lines.find((line) => line.startsWith("tcmalloc,tcmalloc,peakRssBytes,5,0,"))).toMatch(/,better,[\d.e-]+,0\.01,$/);
   });
 
   it("writes an HTML report that renders its charts in headless Chromium, offline and without script errors", () => {

@@ -10,6 +10,7 @@ import { parseVariantList } from "../../src/compare/variants.js";
 import { CLI, runCli } from "../helpers/cli.js";
 import { buildExample } from "../helpers/examples.js";
 import { useTempDirs } from "../helpers/temp-dir.js";
+import { buildGoProgram } from "../doctor/helpers/programs.js";
 
 const temps = useTempDirs();
 
@@ -63,7 +64,33 @@ describe("a program compared with itself (A/A) on a loaded CPU", () => {
     }
     expect(verdicts.filter((line) => / (better|worse) /.test(line))).toEqual([]);
     // The test could fail: these metrics had runs enough to reach significance.
-    expect(verdicts.filter((line) => /(peakRssBytes|wallSeconds|userSeconds): insufficient-data/.test(line))).toEqual([]);
+    expect(verdicts.filter((line) => /(peakRssBytes|wallSeconds): insufficient-data/.test(line))).toEqual([]);
+  }, 60_000);
+});
+
+const hasGo = spawnSync("go", ["version"]).status === 0;
+
+describe("a Go program with a preloaded allocator", () => {
+  it.skipIf(!hasGo)("calls the memory difference the library's own footprint, not better or worse", async () => {
+    const program = buildGoProgram("cgo-hello", { cgo: true });
+    const dir = await temps.make();
+    const { report } = await runComparison({
+      variants: parseVariantList(["glibc,jemalloc"]),
+      baseline: undefined,
+      program,
+      argv: [program],
+      cwd: dir,
+      env: process.env,
+      outDir: join(dir, "cmp"),
+      settings: { runs: 5, warmup: 0, sampleIntervalMs: 20, prepare: null, input: null, alpha: 0.05, minEffect: 0.01, statsRuns: false, noiseCheck: false, timeoutSeconds: null, onTimeout: "continue" },
+      showOutput: false,
+    });
+    const jemalloc = report.results.find((result) => result.variant === "jemalloc")!;
+    expect(jemalloc.runs.every((run) => run.ok)).toBe(true);
+    for (const metric of ["peakRssBytes", "meanRssBytes"] as const) {
+      expect(jemalloc[metric]!.verdict, metric).toBe("allocator-footprint");
+      expect(jemalloc[metric]!.verdictReason).toMatch(/Go program.*preloaded library's own footprint/);
+    }
   }, 60_000);
 });
 
@@ -123,6 +150,17 @@ describe("a compare whose program fails or hangs", () => {
   });
 });
 
+describe("ci --timeout", () => {
+  it("kills a hanging gated program and fails the gate with a clear line", async () => {
+    const dir = await temps.make();
+    const sleeper = buildExample("sleeper");
+    const result = await runCli(["ci", "--update-baseline", "--metric", "peak_rss", "--runs", "1", "--warmup", "0", "--timeout", "0.5s", "--baseline", join(dir, "b.json"), "-o", join(dir, "out"), "--", sleeper, "60"], { cwd: dir });
+    expect(result.exitCode, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/the program ran past --timeout 0\.5s in .*: allocrun killed it \(and its process group\)/);
+    expect(existsSync(join(dir, "b.json"))).toBe(false);
+  }, 30_000);
+});
+
 const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
 
 describe("Ctrl-C in a terminal", () => {
@@ -131,7 +169,15 @@ describe("Ctrl-C in a terminal", () => {
     const sleeper = buildExample("sleeper");
     const socket = join(dir, "tmux.sock");
     const status = join(dir, "status");
-    const command = `'${process.execPath}' '${CLI}' compare -a glibc,jemalloc --runs 3 --warmup 0 --no-breakdown -o '${dir}/cmp' -- '${sleeper}' 30 > '${dir}/out' 2> '${dir}/err'; echo $? > '${status}'; sleep 60`;
+    // compare ends by SIGINT like `run` (so a shell loop stops too): the shell in the pane
+    // would die with it, so a small node parent that survives Ctrl-C records the status.
+    const recorder = `process.on("SIGINT", () => {}); const r = require("child_process").spawnSync(process.argv[2], process.argv.slice(3), { stdio: ["inherit", "pipe", "pipe"], maxBuffer: 1 << 26 });
+      const fs = require("fs"); fs.writeFileSync("${dir}/out", r.stdout); fs.writeFileSync("${dir}/err", r.stderr);
+      fs.writeFileSync("${status}", String(r.status ?? 128 + require("os").constants.signals[r.signal]));`;
+    const args = [process.execPath, CLI, "compare", "-a", "glibc,jemalloc", "--runs", "3", "--warmup", "0", "--no-breakdown", "-o", `${dir}/cmp`, "--", sleeper, "30"];
+    const recorderFile = join(dir, "recorder.js");
+    writeFileSync(recorderFile, recorder);
+    const command = [process.execPath, recorderFile, ...args].map((word) => `'${word}'`).join(" ") + "; sleep 60";
     expect(spawnSync("tmux", ["-S", socket, "new-session", "-d", "-x", "160", "-y", "40", command]).status).toBe(0);
     try {
       // Wait until the first run's program is running, then press Ctrl-C once.

@@ -12,7 +12,7 @@ import { useTempDirs } from "../helpers/temp-dir.js";
 
 const temps = useTempDirs();
 
-const SETTINGS: CompareSettings = { runs: 5, warmup: 0, sampleIntervalMs: 20, prepare: null, input: null, alpha: 0.05, minEffect: 0.01, statsRuns: false, noiseCheck: true, timeoutSeconds: null, onTimeout: "continue" };
+const SETTINGS: CompareSettings = { runs: 5, warmup: 0, sampleIntervalMs: 20, prepare: null, input: null, alpha: 0.05, minEffect: 0.01, statsRuns: false, noiseCheck: false, timeoutSeconds: null, onTimeout: "continue" };
 
 async function compareOnce(argv: string[], variants: string, settings: Partial<CompareSettings> = {}, cwd?: string, env = process.env): Promise<CompareOutcome> {
   const directory = cwd ?? (await temps.make());
@@ -49,8 +49,9 @@ describe("compare on a program that fragments glibc's heap (examples/holes.c)", 
   let first: CompareOutcome;
   let second: CompareOutcome;
   beforeAll(async () => {
-    first = await compareOnce([holes, "16"], variants, { statsRuns: true });
-    second = await compareOnce([holes, "16"], variants);
+    // Four variants × five metrics = 20 tests: Holm needs 6 runs a side for any verdict.
+    first = await compareOnce([holes, "16"], variants, { statsRuns: true, runs: 6 });
+    second = await compareOnce([holes, "16"], variants, { runs: 6 });
   }, 120_000);
 
   it("finds the allocators that keep size classes apart significantly smaller than glibc", () => {
@@ -87,7 +88,7 @@ describe("compare on a program that fragments glibc's heap (examples/holes.c)", 
   it("keeps every run's folder with its manifest, and the statistics run's stderr", () => {
     const { report } = first;
     for (const result of report.results) {
-      expect(result.runs).toHaveLength(5);
+      expect(result.runs).toHaveLength(6);
       expect(result.failedRuns).toBe(0);
       for (const run of result.runs) expect(existsSync(join(report.compareFolder, run.folder, "manifest.json"))).toBe(true);
       expect(readFileSync(join(report.compareFolder, result.breakdown!.statsFolder, "stderr.log"), "utf8").length).toBeGreaterThan(0);
@@ -105,7 +106,8 @@ describe("compare on a program that fragments glibc's heap (examples/holes.c)", 
       expect(timeline.points.length, result.variant).toBeGreaterThan(0);
       // The median run by peak RSS; its samples never exceed the kernel's peak by more than page-rounding noise.
       const run = result.runs.find((r) => r.iteration === timeline.iteration)!;
-      expect(run.peakRssBytes).toBe(result.peakRssBytes!.median);
+      const peaks = result.runs.map((r) => r.peakRssBytes).sort((a, b) => a - b);
+      expect(run.peakRssBytes).toBe(peaks[Math.floor((peaks.length - 1) / 2)]);
       expect(Math.max(...timeline.points.map((p) => p.rssBytes))).toBeLessThanOrEqual(run.peakRssBytes * 1.01);
     }
   });
@@ -113,13 +115,13 @@ describe("compare on a program that fragments glibc's heap (examples/holes.c)", 
 
 describe("compare on multi-threaded churn (examples/churn.c)", () => {
   it("shows tcmalloc's per-thread caches as a significantly larger peak than glibc's", async () => {
-    const outcome = await compareOnce([churn, "4", "300000"], "glibc,tcmalloc,mimalloc", { warmup: 1 });
+    const outcome = await compareOnce([churn, "4", "300000"], "glibc,tcmalloc,mimalloc", { warmup: 1, runs: 6 });
     const tcmalloc = resultOf(outcome, "tcmalloc");
     expect(tcmalloc.peakRssBytes!.verdict).toBe("worse");
     expect(tcmalloc.peakRssBytes!.ratio!).toBeGreaterThan(1.5);
     for (const result of outcome.report.results.slice(1)) {
       expect(result.wallSeconds!.pValue!).toBeGreaterThan(0);
-      expect(["better", "worse", "no-significant-difference"]).toContain(result.wallSeconds!.verdict);
+      expect(["better", "worse", "no-significant-difference", "inconclusive"]).toContain(result.wallSeconds!.verdict);
     }
   }, 60_000);
 });
@@ -155,7 +157,7 @@ describe("default variants", () => {
     const outcome = await compareOnce([holes, "4"], "", { runs: 1 }, await temps.make(), env);
     expect(outcome.report.results.map((r) => r.variant)).toEqual(["glibc", "jemalloc", "tcmalloc"]);
     expect(outcome.report.notes.join("\n")).toMatch(/skipping mimalloc: ALLOCRUN_MIMALLOC_LIB=\/nonexistent\/libmimalloc\.so\.2/);
-    expect(outcome.report.notes.join("\n")).toMatch(/with 1 runs per variant no difference can be significant/);
+    expect(outcome.report.notes.join("\n")).toMatch(/with 1 runs per variant and 10 tests \(Holm\) no difference can be significant/);
   }, 60_000);
 });
 

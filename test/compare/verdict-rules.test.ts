@@ -85,6 +85,19 @@ describe("the noise floor", () => {
   });
 });
 
+describe("mean RSS of runs too short to sample", () => {
+  it("is inconclusive however clear the difference", () => {
+    const withMean = (records: RunRecord[], mean: number) => records.map((run) => ({ ...run, meanRssBytes: mean }));
+    const base = variant("glibc", withMean(runs([1, 1, 1, 1, 1]), 10));
+    const other = variant("x", withMean(runs([1, 1, 1, 1, 1]), 20));
+    const [, rough] = summarizeVariants([base, other], "glibc", SETTINGS, null, true);
+    expect(rough!.meanRssBytes!.verdict).toBe("inconclusive");
+    expect(rough!.meanRssBytes!.verdictReason).toMatch(/fewer than 5 sampling intervals/);
+    const [, sampled] = summarizeVariants([base, other], "glibc", SETTINGS, null, false);
+    expect(sampled!.meanRssBytes!.verdict).toBe("worse");
+  });
+});
+
 describe("a Go program with a preloaded allocator", () => {
   it("calls its memory difference the library's footprint, not worse", () => {
     const [, result] = summarizeVariants([variant("glibc", runs([1, 1, 1, 1, 1], 10)), variant("jemalloc", runs([1, 1, 1, 1, 1], 12), true)], "glibc", SETTINGS);

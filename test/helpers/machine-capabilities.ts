@@ -46,3 +46,33 @@ export function whyNo32BitExecution(): string | undefined {
   if (process.env[PRETEND_NO_32BIT_EXECUTION] === "1") return `32-bit execution disabled by ${PRETEND_NO_32BIT_EXECUTION}=1`;
   return probeThirtyTwoBit().execute;
 }
+
+export interface TinyFilesystem {
+  /** The mount point, an empty folder. */
+  path: string;
+  /** Unmounts and removes the mount point. */
+  remove(): void;
+}
+
+/** A tmpfs of `sizeKib` mounted on a fresh folder, or why that cannot be done here. */
+export function mountTinyTmpfs(sizeKib: number): TinyFilesystem | { reason: string } {
+  if (process.getuid?.() !== 0) return { reason: "mounting a tmpfs needs root" };
+  const path = mkdtempSync(join(tmpdir(), "allocrun-tinyfs-"));
+  const mounted = spawnSync("mount", ["-t", "tmpfs", "-o", `size=${sizeKib}k`, "tmpfs", path], { encoding: "utf8" });
+  if (mounted.error !== undefined || mounted.status !== 0) {
+    rmSync(path, { recursive: true, force: true });
+    return { reason: `cannot mount a tmpfs here (${(mounted.stderr || mounted.error?.message || "").trim()})` };
+  }
+  return {
+    path,
+    remove() {
+      spawnSync("umount", [path]);
+      rmSync(path, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Fills the filesystem holding `folder` with one file until no byte fits. */
+export function fillFilesystem(folder: string): void {
+  spawnSync("dd", ["if=/dev/zero", `of=${join(folder, "filler")}`, "bs=4k"], { stdio: "ignore" });
+}

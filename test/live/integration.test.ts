@@ -1,14 +1,17 @@
 // What works once analyze fetches URLs, the symbolizer keeps pprof's own symbols and run
 // folders list pprof dumps (issue 7 integration).
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { PROFILE_FIXTURES_DIR, fixturePath } from "../profile/fixtures.js";
 import { startPprofServer, whyNoGo, type RunningServer } from "./helpers/go-server.js";
 import { useScratch } from "./helpers/longrun.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
+
+/** Scratch folders, removed after this file's tests. */
+const scratchDirs = useTempDirs();
 
 const scratch = useScratch();
 const noGo = whyNoGo();
@@ -39,7 +42,7 @@ describe.skipIf(noGo !== undefined)("allocrun analyze http://127.0.0.1:PORT/debu
 
 describe.skipIf(noGo !== undefined)("a pprof file symbolized where it was made", () => {
   it("keeps its function names when the binary is not here any more", async () => {
-    const directory = mkdtempSync(join(tmpdir(), "allocrun-gone-"));
+    const directory = scratchDirs.makeSync("allocrun-gone-");
     const binary = join(directory, "leak");
     copyFileSync(join(PROFILE_FIXTURES_DIR, "bin", "leak"), binary);
     const proto = join(directory, "leak.pb.gz");

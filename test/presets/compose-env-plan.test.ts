@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AllocatorName } from "../../src/core/allocators.js";
 import { composeEnvPlan, loadPresetCatalog, type CompositionStep, type ShortFlag } from "../../src/presets/index.js";
+import { checkCallerProfPrefix } from "../../src/presets/replaced-prof-prefix.js";
 import { catchError, loadTempCatalog, makeTempLayout, writePresets } from "./temp-preset-dirs.js";
 
 const catalog = loadPresetCatalog({ home: "/nonexistent-home", cwd: "/nonexistent-cwd", env: {} });
@@ -142,6 +143,38 @@ describe("composition", () => {
     expect(compose("glibc", { kind: "conf", text: "arena_mx=2" }).warnings).toEqual([
       '"arena_mx" is not a known glibc.malloc tunable: did you mean "arena_max"? (the allocator ignores unknown options)',
     ]);
+  });
+
+  it("warns about unknown tcmalloc and mimalloc option names too, and not about known ones", () => {
+    expect(compose("tcmalloc", { kind: "conf", text: "relase_rate=0" }).warnings).toEqual([
+      '"relase_rate" is not a known TCMALLOC_ option: did you mean "release_rate"? (the allocator ignores unknown options)',
+    ]);
+    expect(compose("mimalloc", { kind: "env", text: "MIMALLOC_SHOW_STAT=1" }).warnings).toEqual([
+      '"show_stat" is not a known MIMALLOC_ option: did you mean "show_stats"? (the allocator ignores unknown options)',
+    ]);
+    expect(compose("tcmalloc-minimal", { kind: "conf", text: "TCMALLOC_AGGRESSIVE_DECOMMIT=1" }, { kind: "conf", text: "max_total_thread_cache_bytes=1" }).warnings).toEqual([]);
+    expect(compose("mimalloc", { kind: "conf", text: "purge_delay=0" }, { kind: "conf", text: "reset_delay=0" }).warnings).toEqual([]);
+  });
+
+  it("says when --prof replaces the user's own prof_prefix, and not when the user's comes last", () => {
+    const replaced = compose("jemalloc", { kind: "conf", text: "prof_prefix:/var/tmp/mine" }, flag("prof"));
+    expect(replaced.warnings).toEqual([
+      'your prof_prefix "/var/tmp/mine" (--conf "prof_prefix:/var/tmp/mine") is replaced by "{out}/jeprof": allocrun writes profiles into the run folder (-o DIR chooses it)',
+    ]);
+    const fromEnvFlag = compose("jemalloc", { kind: "env", text: "MALLOC_CONF=prof:true,prof_prefix:mine" }, flag("prof"));
+    expect(fromEnvFlag.warnings).toEqual([expect.stringContaining('your prof_prefix "mine" (-e MALLOC_CONF)')]);
+    expect(compose("jemalloc", flag("prof"), { kind: "conf", text: "prof_prefix:/var/tmp/mine" }).warnings).toEqual([]);
+    expect(compose("jemalloc", flag("prof")).warnings).toEqual([]);
+  });
+
+  it("says when the run's MALLOC_CONF replaces a prof_prefix in the caller's environment", () => {
+    const conf = compose("jemalloc", flag("prof")).conf;
+    expect(checkCallerProfPrefix("jemalloc", conf, { MALLOC_CONF: "narenas:2,prof_prefix:/srv/prof/app" })).toBe(
+      'your prof_prefix "/srv/prof/app" (MALLOC_CONF in your environment) is replaced by "{out}/jeprof": allocrun writes profiles into the run folder (-o DIR chooses it)',
+    );
+    expect(checkCallerProfPrefix("jemalloc", conf, { MALLOC_CONF: "narenas:2" })).toBeUndefined();
+    expect(checkCallerProfPrefix("jemalloc", compose("jemalloc").conf, { MALLOC_CONF: "prof_prefix:/srv/x" })).toBeUndefined();
+    expect(checkCallerProfPrefix("jemalloc", conf, { MALLOC_CONF: ",,:" })).toBeUndefined();
   });
 
   it("refuses malformed --conf and -e values, naming the flag and the value", () => {

@@ -1,14 +1,17 @@
 // `allocrun analyze` on pprof files (the built CLI): every output format, --base and
 // --growth work on profile.proto input exactly as on the native formats it was made from.
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseProfile } from "../../src/profile/read-profile.js";
 import { runCli } from "../helpers/cli.js";
 import { fixturePath } from "./fixtures.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
 
-const scratch = () => mkdtempSync(join(tmpdir(), "allocrun-pprof-cli-"));
+/** Scratch folders, removed after this file's tests. */
+const scratchDirs = useTempDirs();
+
+const scratch = () => scratchDirs.makeSync("allocrun-pprof-cli-");
 const cache = scratch();
 const analyze = (...args: string[]) => runCli(["analyze", ...args, "--no-cache"], { env: { XDG_CACHE_HOME: cache } });
 const TCMALLOC_SERIES = [1, 2, 3, 4, 5].map((i) => fixturePath(`leak.tcmalloc.000${i}.heap`));

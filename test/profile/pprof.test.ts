@@ -1,8 +1,6 @@
 // The pprof reader on real files: allocrun's own `--format pprof` export read back, and what
 // Go's `go tool pprof -proto` writes for a gperftools heap profile (symbolized by Go).
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -14,6 +12,10 @@ import { parseProfile } from "../../src/profile/read-profile.js";
 import { totalValues } from "../../src/profile/totals.js";
 import { encodePprof } from "../../src/report/pprof-export.js";
 import { PROFILE_FIXTURES_DIR, fixturePath, readFixture } from "./fixtures.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
+
+/** Scratch folders, removed after this file's tests. */
+const scratchDirs = useTempDirs();
 
 const LEAK = join(PROFILE_FIXTURES_DIR, "bin", "leak");
 const hasGo = spawnSync("go", ["version"]).status === 0;
@@ -41,7 +43,7 @@ function errorOf(action: () => unknown): AllocrunError {
 /** `go tool pprof -proto` of the tcmalloc fixture, symbolized with its binary. */
 function goPprofProto(heapFixture: string): Buffer {
   return execFileSync("go", ["tool", "pprof", "-proto", LEAK, fixturePath(heapFixture)], {
-    env: { ...process.env, HOME: mkdtempSync(join(tmpdir(), "allocrun-go-home-")), PPROF_TMPDIR: mkdtempSync(join(tmpdir(), "allocrun-pprof-")) },
+    env: { ...process.env, HOME: scratchDirs.makeSync("allocrun-go-home-"), PPROF_TMPDIR: scratchDirs.makeSync("allocrun-pprof-") },
     stdio: ["ignore", "pipe", "ignore"],
   });
 }

@@ -1,10 +1,14 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AllocrunError } from "../../src/core/errors.js";
 import { parseProfile, readProfileFile } from "../../src/profile/read-profile.js";
 import { fixturePath, readFixture } from "./fixtures.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
+
+/** Scratch folders, removed after this file's tests. */
+const scratchDirs = useTempDirs();
 
 async function rejectionOf(promise: Promise<unknown>): Promise<AllocrunError> {
   const error = await promise.then(
@@ -60,7 +64,7 @@ describe("readProfileFile", () => {
   });
 
   it("names the file in a malformed-profile error", async () => {
-    const path = join(mkdtempSync(join(tmpdir(), "allocrun-profile-")), "cut.heap");
+    const path = join(scratchDirs.makeSync("allocrun-profile-"), "cut.heap");
     writeFileSync(path, "heap_v2/524288\n  t*: 1: 2 [0: 0]\n@ 0x1\n");
     const error = await rejectionOf(readProfileFile(path));
     expect(error.message).toBe(`${path}:4: a stack ends without its "t*:" counts line`);

@@ -1,8 +1,7 @@
 // JSON keys, the flame graph SVG (well-formed, self-contained, differential colours), the
 // pprof export read back by `go tool pprof`, and the dot call graph rendered by Graphviz.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { Profile as PprofProfile } from "pprof-format";
@@ -18,9 +17,13 @@ import { ANALYSIS_SCHEMA_VERSION, buildAnalysisJson } from "../../src/report/jso
 import { encodePprof } from "../../src/report/pprof-export.js";
 import { fixtureSymbolizeOptions, readReferenceReport } from "../analysis/reference-reports.js";
 import { fixturePath } from "../profile/fixtures.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
+
+/** Scratch folders, removed after this file's tests. */
+const scratchDirs = useTempDirs();
 
 const PATH = process.env.PATH ?? "";
-const scratch = () => mkdtempSync(join(tmpdir(), "allocrun-export-"));
+const scratch = () => scratchDirs.makeSync("allocrun-export-");
 
 async function prepare(...names: string[]): Promise<PreparedProfile[]> {
   return loadPreparedProfiles(names.map(fixturePath), fixtureSymbolizeOptions());

@@ -85,6 +85,17 @@ describe.each(modes)("launchProgram $name", ({ launcherPath }) => {
     expect(result.execError?.code).toBe("EACCES");
   });
 
+  it("runs a script without #! with /bin/sh, as execvp does: arguments, LD_PRELOAD and status pass through", async () => {
+    const script = join(scratch, `no-hashbang-${launcherPath() ? "launcher" : "direct"}`);
+    writeFileSync(script, 'printf "%s|%s|%s" "$0" "$*" "$LD_PRELOAD"\nexit 3\n', { mode: 0o755 });
+    const result = await launchProgram(
+      request(script, ["a b", "c"], { launcherPath: launcherPath(), env: { PATH: "/usr/bin:/bin", LD_PRELOAD: JEMALLOC }, stdio: { stdout: "capture" } }),
+    );
+    expect(result.execError).toBeUndefined();
+    expect(result.exitCode).toBe(3);
+    expect(result.stdout?.toString()).toBe(`${script}|a b c|${JEMALLOC}`);
+  });
+
   it("rejects with the missing working directory named in the hint", async () => {
     const cwd = join(scratch, "no-such-directory");
     const launch = launchProgram(request(buildPeak(), ["1"], { launcherPath: launcherPath(), cwd }));
@@ -166,11 +177,22 @@ describe.each(modes)("launchProgram $name", ({ launcherPath }) => {
 });
 
 describe("launchProgram through the launcher", () => {
-  // (Spawned from node, libuv's execvp hands such a file to /bin/sh instead.)
+  // (Spawned from node, libuv's execvp hands such a file to /bin/sh instead; the launcher
+  // does so only for text, see the script test above.)
   it("maps a file that is no executable format to exit code 126 with ENOEXEC", async () => {
     const junk = join(scratch, "junk");
     writeFileSync(junk, "\x7fELG not a program\n", { mode: 0o755 });
     const result = await launchProgram(request(junk, []));
+    expect(result.exitCode).toBe(126);
+    expect(result.execError?.code).toBe("ENOEXEC");
+  });
+
+  it("keeps an ELF file for another machine at 126 with ENOEXEC instead of handing it to /bin/sh", async () => {
+    const foreign = join(scratch, "foreign-elf");
+    const elf = readFileSync(buildPeak());
+    elf.writeUInt16LE(0x53, 18); // e_machine: Atmel AVR, which no Linux host runs
+    writeFileSync(foreign, elf, { mode: 0o755 });
+    const result = await launchProgram(request(foreign, []));
     expect(result.exitCode).toBe(126);
     expect(result.execError?.code).toBe("ENOEXEC");
   });

@@ -2,8 +2,7 @@
 // file:line, --binary and remapping, debug files by build-id, the disk cache, and honest
 // reporting of objects that cannot be symbolized.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Profile } from "../../src/profile/model.js";
@@ -11,10 +10,14 @@ import { readProfileFile } from "../../src/profile/read-profile.js";
 import { symbolizeProfile, type SymbolizeOptions } from "../../src/symbolize/symbolize-profile.js";
 import { PROFILE_FIXTURES_DIR } from "../profile/fixtures.js";
 import { compile, syntheticProfile, symbolOf } from "./synthetic-profiles.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
+
+/** Scratch folders, removed after this file's tests. */
+const scratchDirs = useTempDirs();
 
 const LEAK = join(PROFILE_FIXTURES_DIR, "bin", "leak");
 const base: SymbolizeOptions = { searchPath: process.env.PATH ?? "", suggestPackages: false };
-const scratch = () => mkdtempSync(join(tmpdir(), "allocrun-symcache-"));
+const scratch = () => scratchDirs.makeSync("allocrun-symcache-");
 
 /** Outermost (physical) function name of each location, in location order. */
 function outerNames(profile: Profile): string[] {

@@ -1,11 +1,14 @@
 // Small profiles around real binaries for symbolizer tests: the binary "mapped" at a PIE
 // base the way the kernel maps it (r-- segment at offset 0, r-x segment at its file offset).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readElfFile, readFunctionSymbols } from "../../src/elf/index.js";
 import type { Mapping, Profile } from "../../src/profile/model.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
+
+/** Scratch folders, removed after this file's tests. */
+const scratchDirs = useTempDirs();
 
 export const PIE_BASE = 0x555555554000;
 
@@ -68,7 +71,7 @@ export function symbolOf(file: string, name: string): { value: number; size: num
  * path. `libraries` go after the source, where the linker wants them.
  */
 export function compile(fileName: string, source: string, flags: string[], libraries: string[] = []): string {
-  const directory = mkdtempSync(join(tmpdir(), "allocrun-symbolize-"));
+  const directory = scratchDirs.makeSync("allocrun-symbolize-");
   const sourcePath = join(directory, fileName);
   writeFileSync(sourcePath, source);
   const output = join(directory, fileName.replace(/\.(c|cc)$/, flags.includes("-shared") ? ".so" : ""));

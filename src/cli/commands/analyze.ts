@@ -8,6 +8,7 @@ import { loadPreparedProfiles } from "../../analysis/load-profile.js";
 import { findRunFolderProfiles } from "../../analysis/run-folder-profiles.js";
 import { chooseSampleType } from "../../analysis/sample-type.js";
 import { writeFileAtomic } from "../../core/atomic-write.js";
+import { isNoRoomError, writeFailureError } from "../../core/write-failure.js";
 import { inputError, usageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-codes.js";
 import { fetchProfileUrls } from "../../live/profile-urls.js";
@@ -194,6 +195,7 @@ function writeOutput(content: string | Buffer, options: AnalyzeOptions): void {
   try {
     writeFileAtomic(resolve(options.output), bytes);
   } catch (error) {
+    if (isNoRoomError(error)) throw writeFailureError(resolve(options.output), bytes.length, error);
     throw inputError(`cannot write ${options.output} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, "check that the folder exists and is writable", error);
   }
   process.stderr.write(`allocrun: wrote ${options.output}\n`);

@@ -8,6 +8,7 @@ import { inputError, usageError } from "../../core/errors.js";
 import { constants as osConstants } from "node:os";
 import { ExitCode, exitCodeForSignal } from "../../core/exit-codes.js";
 import { describeCompareFailure } from "../../compare/exit-status.js";
+import { endBySignal } from "../../run/signal-relay.js";
 import { painterFor } from "../../core/terminal.js";
 import { resolveProgram } from "../../run/resolve-program.js";
 import { COMPARE_OPTION_SPECS, parseCompareArguments, formatCompareHelp, type CompareOptions } from "../../compare/compare-options.js";
@@ -100,7 +101,11 @@ export default async function compare(args: string[]): Promise<number> {
   process.stdout.write(renderTerminalReport(outcome.report, painterFor(process.stdout), cwd));
   const { stopped } = outcome.report;
   if (stopped) say(`stopped after ${stopped.runsDone} of ${stopped.runsPlanned} runs: ${stopped.detail}; the report above covers the runs done`);
-  if (stoppedBy) return exitCodeForSignal(osConstants.signals[stoppedBy]);
+  if (stoppedBy) {
+    // As `run` does: end by the same signal, so one Ctrl-C also stops a shell loop of compares.
+    endBySignal(osConstants.signals[stoppedBy]);
+    return exitCodeForSignal(osConstants.signals[stoppedBy]);
+  }
   const failure = describeCompareFailure(outcome.report);
   if (failure && !stopped) say(failure.message);
   return failure ? failure.status : ExitCode.ok;

@@ -1,6 +1,6 @@
 // `allocrun [run] [options] [--] PROGRAM [ARGS...]`: the default command.
 import { join, resolve } from "node:path";
-import { AllocrunError, usageError } from "../../core/errors.js";
+import { AllocrunError, formatErrorLine, isAllocrunError, usageError } from "../../core/errors.js";
 import { exitCodeForSignal, ExitCode } from "../../core/exit-codes.js";
 import { painterFor } from "../../core/terminal.js";
 import { parseRunArguments, RUN_OPTION_SPECS, type RunOptions } from "../run-options.js";
@@ -9,10 +9,9 @@ import { generalHelp } from "./help.js";
 import { resolveProgram } from "../../run/resolve-program.js";
 import { prepareRun, renderProgramVariables, type PreparedRun } from "../../run/prepare-run.js";
 import { createRunFolder } from "../../run/run-folder.js";
-import { executeRun, type ExecutedRun } from "../../run/execute-run.js";
+import { executeRun, RunNotSavedError, saveManifest, type ExecutedRun } from "../../run/execute-run.js";
 import { formatRunSummary } from "../../run/summary.js";
 import { listArtifacts } from "../../run/artifacts.js";
-import { writeManifest } from "../../run/manifest.js";
 import { endBySignal } from "../../run/signal-relay.js";
 import { formatEnvironment } from "../../presets/index.js";
 import { formatCommandLine } from "../../core/shell-words.js";
@@ -34,31 +33,55 @@ export default async function run(args: string[]): Promise<number> {
   if (options.dryRun) return printDryRun(prepared, options, cwd, options.command);
 
   const runDir = createRunFolder({ outDir: options.outDir, cwd, programPath: program, allocator });
-  const executed = await executeRun({
-    prepared,
-    program,
-    argv: [programName, ...programArgs],
-    cwd,
-    runDir,
-    sampleIntervalMs: options.sampleIntervalMs,
-    baseEnv: process.env,
-    recordEnv: options.recordEnv,
-  });
+  let executed: ExecutedRun;
+  try {
+    executed = await executeRun({
+      prepared,
+      program,
+      argv: [programName, ...programArgs],
+      cwd,
+      runDir,
+      sampleIntervalMs: options.sampleIntervalMs,
+      baseEnv: process.env,
+      recordEnv: options.recordEnv,
+    });
+  } catch (error) {
+    if (error instanceof RunNotSavedError) return reportUnsavedRun(error, programName);
+    throw error;
+  }
   if (executed.launch.execError) throw execFailure(programName, executed.launch.execError);
   const recorded = await recordProfiledObjects(executed);
   const analysed = options.analyze && (await analyzeIfProfiled(executed, options).catch((error: unknown) => reportAnalysisFailure(error, runDir)));
   if (recorded || analysed) {
     // objects.json and the analysis (analysis.json, flame.svg) are listed in the manifest too.
     executed.manifest.artifacts = listArtifacts(runDir, executed.launch.pid);
-    writeManifest(runDir, executed.manifest);
+    try {
+      saveManifest(executed);
+    } catch (error) {
+      if (error instanceof RunNotSavedError) return reportUnsavedRun(error, programName);
+      throw error;
+    }
   }
   if (!options.quiet) process.stderr.write(formatRunSummary(executed.manifest, runDir, cwd, painterFor(process.stderr)));
   if (executed.launch.signalNumber !== null) endBySignal(executed.launch.signalNumber);
   return programExitCode(executed);
 }
 
+/** The program already ran: allocrun says what it could not save, and the status passes through. */
+function reportUnsavedRun(error: RunNotSavedError, programName: string): number {
+  process.stderr.write(`${formatErrorLine(error)}\n`);
+  const { launch } = error.executed;
+  if (launch.execError) throw execFailure(programName, launch.execError);
+  if (launch.signalNumber !== null) endBySignal(launch.signalNumber);
+  return programExitCode(error.executed);
+}
+
 /** The program already ran: a failed analysis must not change its exit status or lose the folder. */
 function reportAnalysisFailure(error: unknown, runDir: string): false {
+  if (isAllocrunError(error)) {
+    process.stderr.write(`allocrun: warning: ${error.message}${error.hint ? ` — ${error.hint}` : ""}\n`);
+    return false;
+  }
   const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
   process.stderr.write(`allocrun: warning: could not analyse the profiles (${reason}); the run folder is complete — try: allocrun analyze ${runDir}\n`);
   return false;
