@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllocatorStats, type AllocatorStatsFound } from "../stats/index.js";
-import { checkFragmentation } from "../doctor/run/fragmentation.js";
+import { checkFragmentation } from "../stats/fragmentation.js";
 import { arch, cpus, release } from "node:os";
 import { renderProgramVariables, type PreparedRun } from "./prepare-run.js";
 import { findLauncher, launchProgram, type LaunchRequest, type LaunchResult } from "./launcher.js";

@@ -4,7 +4,7 @@
 import type { AllocatorName, LibraryName } from "../core/allocators.js";
 import { usageError } from "../core/errors.js";
 import { loadPresetCatalog, composeEnvPlan, renderEnvironment, type CompositionStep, type EnvPlan } from "../presets/index.js";
-import { rjemEnvironmentFor } from "../live/rust.js";
+import { rjemEnvironmentFor } from "../presets/rjem-conf.js";
 import { locateLibrary } from "../detect/index.js";
 import { checkTarget, type TargetReport } from "./preflight.js";
 

@@ -7,7 +7,7 @@ import { execa } from "execa";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { rjemEnvironmentFor } from "../../src/live/rust.js";
+import { rjemEnvironmentFor } from "../../src/presets/rjem-conf.js";
 import { parseProfile } from "../../src/profile/read-profile.js";
 import { runCli } from "../helpers/cli.js";
 import { runLiveCommand } from "./helpers/live-cli.js";

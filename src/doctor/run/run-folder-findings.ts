@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { inputError } from "../../core/errors.js";
 import type { RunManifest } from "../../run/manifest.js";
 import type { Finding } from "../finding.js";
-import { checkFragmentation } from "./fragmentation.js";
+import { checkFragmentation } from "../../stats/fragmentation.js";
 
 export function isRunFolder(path: string): boolean {
   return existsSync(join(path, "manifest.json"));

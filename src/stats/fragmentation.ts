@@ -1,9 +1,16 @@
 // "Fragmentation persists": after a run with allocator statistics, compare what the
 // allocator holds with what the program uses, and name the tuning preset that returns
 // the difference. The figures that tell are part of the finding.
-import { formatBytes } from "../../core/units.js";
-import type { AllocatorStatsFound } from "../../stats/index.js";
-import type { Finding } from "../finding.js";
+import { formatBytes } from "../core/units.js";
+import type { AllocatorStatsFound } from "./index.js";
+
+/** Shaped like a doctor finding, so `doctor RUN-DIR` lists it as it is and `run` prints it as a warning. */
+export interface FragmentationFinding {
+  id: string;
+  severity: "warning";
+  what: string;
+  fix: string;
+}
 
 /** Kept memory counts as worth a finding above both of these. */
 const MIN_KEPT_BYTES = 8 * 1024 * 1024;
@@ -11,8 +18,8 @@ const MIN_KEPT_FRACTION = 0.5;
 
 const isMuch = (keptBytes: number, usedBytes: number) => keptBytes >= MIN_KEPT_BYTES && keptBytes >= usedBytes * MIN_KEPT_FRACTION;
 
-export function checkFragmentation(stats: AllocatorStatsFound, peakRssBytes: number): Finding[] {
-  const findings: Finding[] = [];
+export function checkFragmentation(stats: AllocatorStatsFound, peakRssBytes: number): FragmentationFinding[] {
+  const findings: FragmentationFinding[] = [];
   if (stats.jemalloc) {
     const { allocatedBytes, activeBytes, residentBytes, retainedBytes } = stats.jemalloc;
     const kept = residentBytes - allocatedBytes;
