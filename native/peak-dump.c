@@ -58,6 +58,54 @@ static int read_allocated(size_t *bytes) {
   return -1;
 }
 
+/* Whether a line of a gperftools profile is the buffer GetHeapProfile() malloc'ed for
+ * itself (a stack through this library): it was not the program's memory. */
+static int is_own_allocation(const char *line) {
+  static Dl_info self;
+  if (!self.dli_fbase && !dladdr((void *)is_own_allocation, &self)) return 0;
+  const char *at = strchr(line, '@');
+  while (at && *at) {
+    char *end;
+    unsigned long address = strtoul(at + 1, &end, 16);
+    if (end == at + 1) break;
+    Dl_info info;
+    if (dladdr((void *)address, &info) && info.dli_fbase == self.dli_fbase) return 1;
+    at = end;
+  }
+  return 0;
+}
+
+/* Writes GetHeapProfile()'s text without this library's own buffer, header corrected. */
+static int write_gperftools_profile(FILE *out, char *text) {
+  long long inuse_count, inuse_bytes, alloc_count, alloc_bytes;
+  char *body = strchr(text, '\n');
+  if (!body || sscanf(text, "heap profile: %lld: %lld [ %lld: %lld]", &inuse_count, &inuse_bytes, &alloc_count, &alloc_bytes) != 4) return fputs(text, out) == EOF ? -1 : 0;
+  body++;
+  char *maps = strstr(body, "\nMAPPED_LIBRARIES:");
+  char *stacks_end = maps ? maps + 1 : body + strlen(body);
+  for (char *line = body; line < stacks_end;) {
+    char *next = memchr(line, '\n', (size_t)(stacks_end - line));
+    next = next ? next + 1 : stacks_end;
+    long long c1, b1, c2, b2;
+    char saved = *next;
+    *next = '\0';
+    if (sscanf(line, " %lld: %lld [ %lld: %lld]", &c1, &b1, &c2, &b2) == 4 && is_own_allocation(line)) {
+      inuse_count -= c1, inuse_bytes -= b1, alloc_count -= c2, alloc_bytes -= b2;
+      *line = '\0'; /* marks the line dropped; its newline stays for the walk below */
+    }
+    *next = saved;
+    line = next;
+  }
+  if (fprintf(out, "heap profile: %6lld: %8lld [%6lld: %8lld] @ heapprofile\n", inuse_count, inuse_bytes, alloc_count, alloc_bytes) < 0) return -1;
+  for (char *line = body; line < stacks_end;) {
+    char *next = memchr(line, '\n', (size_t)(stacks_end - line));
+    next = next ? next + 1 : stacks_end;
+    if (*line && fwrite(line, 1, (size_t)(next - line), out) != (size_t)(next - line)) return -1;
+    line = next;
+  }
+  return fputs(stacks_end, out) == EOF ? -1 : 0;
+}
+
 static int write_profile(void) {
   if (je_mallctl) {
     const char *name = partial_path;
@@ -66,7 +114,7 @@ static int write_profile(void) {
   char *text = tc_heap_profile();
   if (!text) return -1;
   FILE *out = fopen(partial_path, "w");
-  int failed = !out || fputs(text, out) == EOF;
+  int failed = !out || write_gperftools_profile(out, text) != 0;
   if (out && fclose(out) != 0) failed = 1;
   free(text);
   return failed ? -1 : 0;

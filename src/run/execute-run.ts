@@ -11,6 +11,7 @@ import { collectStrayProfiles, describeChildProcessArtifacts, listArtifacts } fr
 import { MANIFEST_SCHEMA_VERSION, writeManifest, type AllocatorRecord, type RunManifest } from "./manifest.js";
 import { watchPreloadTakesEffect, type PreloadObservation } from "./verify-preload.js";
 import { describeExitQuirks } from "./exit-quirks.js";
+import { planPeakCapture, removePartialPeakDumps } from "./peak-capture.js";
 import { TOOL_VERSION } from "../core/version.js";
 
 export interface ExecuteRequest {
@@ -53,7 +54,8 @@ export function buildProgramEnvironment(baseEnv: NodeJS.ProcessEnv, allocrunVars
 
 export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> {
   const { prepared, runDir } = request;
-  const vars = renderProgramVariables(prepared, runDir, request.program);
+  const peakCapture = planPeakCapture(renderProgramVariables(prepared, runDir, request.program), prepared.target?.executedElf);
+  const vars = peakCapture.vars;
   const startedMs = Date.now();
   const preloaded = Object.values(prepared.libraryPaths).filter((path): path is string => Boolean(path));
   let observation: PreloadObservation | undefined;
@@ -75,6 +77,8 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
   });
   const seen = observation ? await observation.result : undefined;
   const warnings = [...prepared.warnings];
+  if (peakCapture.warning) warnings.push(peakCapture.warning);
+  removePartialPeakDumps(runDir);
   let allocatorStats: AllocatorStatsFound | null = null;
   if (wantsStats && launch.stderr !== undefined) {
     writeFileSync(join(runDir, STATS_LOG), launch.stderr);

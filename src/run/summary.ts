@@ -5,7 +5,8 @@ import { alignColumns, type Painter } from "../core/terminal.js";
 import { formatBytes, formatDurationMs } from "../core/units.js";
 import type { RunManifest } from "./manifest.js";
 
-export function formatRunSummary(manifest: RunManifest, runDir: string, cwd: string, paint: Painter): string {
+/** `heapLine`: what the heap held at its peak and at exit, from the analysis of a heap profile. */
+export function formatRunSummary(manifest: RunManifest, runDir: string, cwd: string, paint: Painter, heapLine?: string): string {
   const { allocator } = manifest;
   const allocatorLine = allocator.library
     ? `${allocator.name} ${paint.dim(allocator.library)} ${allocator.verified ? paint.green(`(verified: ${allocator.verifiedBy})`) : paint.yellow("(NOT verified)")}`
@@ -22,6 +23,7 @@ export function formatRunSummary(manifest: RunManifest, runDir: string, cwd: str
     ["status", `${status}, wall ${formatDurationMs(manifest.wallSeconds * 1000)}, user ${formatDurationMs(manifest.userSeconds * 1000)}, sys ${formatDurationMs(manifest.sysSeconds * 1000)}`],
     ["peak RSS", `${formatBytes(manifest.peakRssBytes)}${method}`],
   ];
+  if (heapLine !== undefined) rows.push(["heap", heapLine]);
   // What the program produced comes first; allocrun's own derived files after it.
   const derived = new Set(["timeline", "analysis", "flamegraph"]);
   const shown = [...manifest.artifacts.filter((a) => !derived.has(a.kind)), ...manifest.artifacts.filter((a) => derived.has(a.kind) && a.kind !== "timeline")];

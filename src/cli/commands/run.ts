@@ -39,12 +39,14 @@ export default async function run(args: string[]): Promise<number> {
     baseEnv: process.env,
   });
   if (executed.launch.execError) throw execFailure(programName, executed.launch.execError);
-  if (options.analyze && (await analyzeIfProfiled(executed, options).catch((error: unknown) => reportAnalysisFailure(error, runDir)))) {
+  const analysed = options.analyze ? await analyzeIfProfiled(executed, options).catch((error: unknown) => reportAnalysisFailure(error, runDir)) : false;
+  if (analysed) {
     // The analysis added files (analysis.json, flame.svg): the manifest lists them too.
     executed.manifest.artifacts = listArtifacts(runDir, executed.launch.pid);
     writeManifest(runDir, executed.manifest);
   }
-  if (!options.quiet) process.stderr.write(formatRunSummary(executed.manifest, runDir, cwd, painterFor(process.stderr)));
+  const heapLine = analysed === false ? undefined : analysed.heapLine;
+  if (!options.quiet) process.stderr.write(formatRunSummary(executed.manifest, runDir, cwd, painterFor(process.stderr), heapLine));
   return programExitCode(executed);
 }
 
@@ -80,12 +82,11 @@ function shellQuote(word: string): string {
 
 /**
  * Profiles are analysed only when the run produced some; the analyser loads lazily.
- * Returns whether an analysis ran.
+ * Returns false when no analysis ran, else the heap line for the summary (peak and exit).
  */
-async function analyzeIfProfiled(executed: ExecutedRun, options: RunOptions): Promise<boolean> {
+async function analyzeIfProfiled(executed: ExecutedRun, options: RunOptions): Promise<false | { heapLine: string | undefined }> {
   const hasProfiles = executed.manifest.artifacts.some((artifact) => ["jemalloc-heap", "gperftools-heap", "gperftools-cpu"].includes(artifact.kind));
   if (!hasProfiles) return false;
   const { analyzeRunFolderAfterRun } = await import("../../analysis/after-run.js");
-  await analyzeRunFolderAfterRun(executed.runDir, { top: options.top, quiet: options.quiet });
-  return true;
+  return { heapLine: await analyzeRunFolderAfterRun(executed.runDir, { top: options.top, quiet: options.quiet }) };
 }
