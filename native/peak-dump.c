@@ -120,28 +120,32 @@ static int write_profile(void) {
   return failed ? -1 : 0;
 }
 
-static void *watch_peak(void *unused) {
-  (void)unused;
-  size_t dumped = 0;
-  struct timespec pause = {poll_ms / 1000, (poll_ms % 1000) * 1000000L};
-  while (!stopping) {
-    nanosleep(&pause, NULL);
-    size_t allocated;
-    if (stopping || read_allocated(&allocated) != 0) continue;
-    if (allocated < MIN_BYTES || (double)allocated < (double)dumped * step) continue;
-    pthread_mutex_lock(&dumping);
-    if (!stopping && write_profile() == 0 && rename(partial_path, final_path) == 0) dumped = allocated;
-    pthread_mutex_unlock(&dumping);
-  }
-  return NULL;
-}
-
 /* At exit: let a dump in progress finish, and start no other (the exit dump follows). */
 static void stop_watching(void) {
   stopping = 1;
   if (getpid() != owner) return; /* a forked child may hold a copy of a locked mutex */
   pthread_mutex_lock(&dumping);
   pthread_mutex_unlock(&dumping);
+}
+
+static void *watch_peak(void *unused) {
+  (void)unused;
+  size_t dumped = 0;
+  struct timespec pause = {poll_ms / 1000, (poll_ms % 1000) * 1000000L};
+  int registered = 0;
+  while (!stopping) {
+    nanosleep(&pause, NULL);
+    size_t allocated;
+    if (stopping || read_allocated(&allocated) != 0) continue;
+    if (allocated < MIN_BYTES || (double)allocated < (double)dumped * step) continue;
+    /* Registered at the first dump, long after the allocator set up its own exit dump
+     * (gperftools does it lazily): handlers run in reverse, so ours stops us first. */
+    if (!registered) registered = atexit(stop_watching) == 0;
+    pthread_mutex_lock(&dumping);
+    if (!stopping && write_profile() == 0 && rename(partial_path, final_path) == 0) dumped = allocated;
+    pthread_mutex_unlock(&dumping);
+  }
+  return NULL;
 }
 
 static int jemalloc_profiles(void) {
@@ -182,7 +186,7 @@ __attribute__((constructor)) static void start_peak_watch(void) {
   pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
   pthread_attr_setstacksize(&attributes, 64 * 1024);
   pthread_t thread;
-  if (pthread_create(&thread, &attributes, watch_peak, NULL) == 0) atexit(stop_watching);
+  pthread_create(&thread, &attributes, watch_peak, NULL);
   pthread_attr_destroy(&attributes);
   pthread_sigmask(SIG_SETMASK, &previous, NULL);
 }
