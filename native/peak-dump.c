@@ -11,10 +11,12 @@
  * Why not jemalloc's prof_gdump: it dumps on every new high of mapped pages, which for a
  * steadily allocating program is every few KiB (11 000 dumps and 4x the wall time on jq
  * over 10 MB of JSON). A geometric step bounds the dumps to log(peak)/log(1.03).
+ * After a dump that took d of CPU time, the next waits 20 d: dumping costs at most ~5%.
  * The poll can miss a peak shorter than its interval; the exit dump is still written.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <link.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -58,18 +60,36 @@ static int read_allocated(size_t *bytes) {
   return -1;
 }
 
+/* This library's address range, to recognise its own allocation in a profile. */
+static uintptr_t self_start, self_end;
+
+static int find_self(struct dl_phdr_info *info, size_t size, void *base) {
+  (void)size;
+  if ((void *)info->dlpi_addr != base) return 0;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *segment = &info->dlpi_phdr[i];
+    if (segment->p_type != PT_LOAD) continue;
+    uintptr_t end = info->dlpi_addr + segment->p_vaddr + segment->p_memsz;
+    if (end > self_end) self_end = end;
+  }
+  self_start = info->dlpi_addr;
+  return 1;
+}
+
 /* Whether a line of a gperftools profile is the buffer GetHeapProfile() malloc'ed for
  * itself (a stack through this library): it was not the program's memory. */
 static int is_own_allocation(const char *line) {
-  static Dl_info self;
-  if (!self.dli_fbase && !dladdr((void *)is_own_allocation, &self)) return 0;
+  if (!self_end) {
+    Dl_info self;
+    if (!dladdr((void *)is_own_allocation, &self)) return 0;
+    dl_iterate_phdr(find_self, self.dli_fbase);
+  }
   const char *at = strchr(line, '@');
   while (at && *at) {
     char *end;
-    unsigned long address = strtoul(at + 1, &end, 16);
+    uintptr_t address = (uintptr_t)strtoull(at + 1, &end, 16);
     if (end == at + 1) break;
-    Dl_info info;
-    if (dladdr((void *)address, &info) && info.dli_fbase == self.dli_fbase) return 1;
+    if (address >= self_start && address < self_end) return 1;
     at = end;
   }
   return 0;
@@ -128,22 +148,35 @@ static void stop_watching(void) {
   pthread_mutex_unlock(&dumping);
 }
 
+static double seconds_of(clockid_t clock) {
+  struct timespec now;
+  clock_gettime(clock, &now);
+  return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
 static void *watch_peak(void *unused) {
   (void)unused;
   size_t dumped = 0;
   struct timespec pause = {poll_ms / 1000, (poll_ms % 1000) * 1000000L};
   int registered = 0;
+  double next_dump_at = 0;
   while (!stopping) {
     nanosleep(&pause, NULL);
     size_t allocated;
     if (stopping || read_allocated(&allocated) != 0) continue;
     if (allocated < MIN_BYTES || (double)allocated < (double)dumped * step) continue;
+    /* After a dump that took d of CPU time, wait 20 d, so dumping costs the program at
+     * most ~5%. CPU time, not wall: on a loaded machine a dump's wall time is mostly
+     * waiting for a core, and waiting 20x that would miss the peak. */
+    if (seconds_of(CLOCK_MONOTONIC) < next_dump_at) continue;
+    double cpu_before = seconds_of(CLOCK_THREAD_CPUTIME_ID);
     /* Registered at the first dump, long after the allocator set up its own exit dump
      * (gperftools does it lazily): handlers run in reverse, so ours stops us first. */
     if (!registered) registered = atexit(stop_watching) == 0;
     pthread_mutex_lock(&dumping);
     if (!stopping && write_profile() == 0 && rename(partial_path, final_path) == 0) dumped = allocated;
     pthread_mutex_unlock(&dumping);
+    next_dump_at = seconds_of(CLOCK_MONOTONIC) + 20 * (seconds_of(CLOCK_THREAD_CPUTIME_ID) - cpu_before);
   }
   return NULL;
 }
