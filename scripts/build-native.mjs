@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds native/build/allocrun-launch from native/launch.c with the system C compiler.
+// Builds native/build/allocrun-launch from native/launch.c, and the peak-capture library
+// native/build/liballocrun-peak.so from native/peak-dump.c, with the system C compiler.
 // Runs at install time (postinstall) and on demand (ensureLauncher in src/run/launcher.ts).
 // It never fails the install: without a compiler allocrun samples peak RSS from /proc.
 //
@@ -15,6 +16,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const sources = ["launch.c", "process-census.c"].map((name) => join(root, "native", name));
 const output = join(root, "native", "build", "allocrun-launch");
 const quiet = process.argv.includes("--quiet");
+const peakSource = join(root, "native", "peak-dump.c");
+const peakOutput = join(root, "native", "build", "liballocrun-peak.so");
 
 function findCompiler() {
   const candidates = [process.env.CC, "cc", "gcc", "clang"].filter(Boolean);
@@ -37,6 +40,11 @@ function main() {
     return;
   }
   mkdirSync(dirname(output), { recursive: true });
+  buildLauncher(compiler);
+  buildPeakLibrary(compiler);
+}
+
+function buildLauncher(compiler) {
   // A private temporary name, renamed into place: parallel builds never expose half a file.
   const partial = `${output}.${process.pid}.tmp`;
   const attempts = [{ flags: ["-static"], label: "static" }, { flags: [], label: "dynamic" }];
@@ -52,6 +60,20 @@ function main() {
   }
   rmSync(partial, { force: true });
   console.log(`allocrun: could not compile the native launcher (${lastError}); peak RSS will be sampled from /proc instead.`);
+}
+
+/** The library `--prof` preloads to dump the heap at its high-water mark (a shared object, never static). */
+function buildPeakLibrary(compiler) {
+  const partial = `${peakOutput}.${process.pid}.tmp`;
+  const result = spawnSync(compiler, ["-O2", "-shared", "-fPIC", "-pthread", "-o", partial, peakSource, "-ldl"], { encoding: "utf8" });
+  if (result.status === 0) {
+    renameSync(partial, peakOutput);
+    if (!quiet) console.log(`allocrun: built the peak-capture library (${compiler}).`);
+    return;
+  }
+  rmSync(partial, { force: true });
+  const reason = (result.stderr ?? String(result.error ?? "")).trim().split("\n")[0] ?? "";
+  console.log(`allocrun: could not compile the peak-capture library (${reason}); --prof will profile the exit only.`);
 }
 
 try {

@@ -1,6 +1,7 @@
 // The automatic analysis at the end of `allocrun run` with a profiling preset: the top
-// allocation sites (or CPU functions) on stderr, and analysis.json, analysis.txt and
-// flame.svg written beside the profiles. Files that already exist are never replaced.
+// allocation sites (or CPU functions) of the dump at the heap's peak (else the last) on
+// stderr, and analysis.json, analysis.txt and flame.svg written beside the profiles.
+// Files that already exist are never replaced.
 // Loaded lazily after the program exited; node: builtins and our own modules only.
 import { join } from "node:path";
 import { writeFileAtomicNoReplace } from "../core/atomic-write.js";
@@ -12,7 +13,11 @@ import { renderTextReport } from "../report/text-report.js";
 import { defaultCacheDirectory } from "../symbolize/cache-directory.js";
 import { analyzeProfile } from "./analysis.js";
 import { loadPreparedProfiles } from "./load-profile.js";
-import { findRunFolderProfiles } from "./run-folder-profiles.js";
+import { findHeaviestCallers, formatCallerChain } from "../report/callers.js";
+import { locationText } from "../report/text-report.js";
+import type { Analysis } from "./analysis.js";
+import { describeHeapMoments, readHeapMoments } from "./heap-moments.js";
+import { chooseDump, findRunFolderProfiles } from "./run-folder-profiles.js";
 import { chooseSampleType } from "./sample-type.js";
 
 /** Rows kept in analysis.json: more than the terminal shows, for later tooling. */
@@ -41,15 +46,26 @@ function writeAnalysisFiles(runDir: string, files: Record<string, string>): stri
   return written;
 }
 
-export async function analyzeRunFolderAfterRun(runDir: string, options: AfterRunOptions): Promise<void> {
+/** "leaf_alloc (leak.c:20) ← mid_alloc ← leak_big": the largest allocation site and its callers. */
+export function describeTopSite(analysis: Analysis): string | undefined {
+  const top = analysis.rows.find((row) => row.flat > 0);
+  if (top === undefined) return undefined;
+  const where = locationText(top);
+  const callers = formatCallerChain(findHeaviestCallers(analysis.stacks).get(top.fn.key));
+  return [top.fn.name, where === "" || where.startsWith("(") ? where : `(${where})`, callers].filter(Boolean).join(" ");
+}
+
+/** Analyses the run's profiles; returns the one-line heap summary for the run summary, if a heap profile was analysed. */
+export async function analyzeRunFolderAfterRun(runDir: string, options: AfterRunOptions): Promise<string | undefined> {
   const run = findRunFolderProfiles(runDir);
-  const finalProfile = run.series[run.series.length - 1] as string;
-  const [current] = await loadPreparedProfiles([finalProfile], {
+  const moments = run.kind.endsWith("-heap") ? await readHeapMoments(run) : undefined;
+  const chosen = chooseDump(run, undefined, moments !== undefined && moments.peak !== undefined && moments.peak === moments.exit);
+  const [current] = await loadPreparedProfiles([chosen.path], {
     searchPath: process.env.PATH ?? "",
     cacheDirectory: defaultCacheDirectory(process.env),
     candidates: run.program ? [run.program] : [],
   });
-  if (current === undefined) return;
+  if (current === undefined) return undefined;
   const analysis = analyzeProfile(current, chooseSampleType(current.profile, {}));
   const text = renderTextReport(analysis, { top: options.top, style: "terminal" });
   const written = writeAnalysisFiles(runDir, {
@@ -57,7 +73,11 @@ export async function analyzeRunFolderAfterRun(runDir: string, options: AfterRun
     "analysis.txt": text,
     "flame.svg": renderFlameGraphSvg(analysis),
   });
-  if (options.quiet) return;
+  const momentsLine = moments === undefined ? undefined : describeHeapMoments(moments);
+  const topSite = describeTopSite(analysis);
+  const heapLine = momentsLine === undefined ? undefined : `${momentsLine.replace(/^heap /, "")}${topSite === undefined ? "" : `; top site at ${chosen.moment}: ${topSite}`}`;
+  if (options.quiet) return heapLine;
   process.stderr.write(`\n${renderTextReport(analysis, { top: options.top, style: "terminal", withCumTable: false })}`);
   if (written.length > 0) process.stderr.write(`allocrun: wrote ${written.join(", ")} in ${runDir}\n`);
+  return heapLine;
 }

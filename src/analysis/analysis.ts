@@ -5,7 +5,7 @@ import type { Profile, ProfileFormat, ValueType } from "../profile/model.js";
 import type { UnsymbolizedObject } from "../symbolize/unsymbolized-hints.js";
 import { diffProfiles, type ProfileDiff } from "./diff.js";
 import { computeFunctionTable, type FunctionRow } from "./function-table.js";
-import { rankGrowth, type GrowthRow } from "./growth.js";
+import { countDumpsBeforeFreeing, rankGrowth, type GrowthRow } from "./growth.js";
 import { extractStacks, type FunctionRef, type StackProfile } from "./stacks.js";
 
 /** A symbolized profile with allocator frames dropped, and where it came from. */
@@ -34,6 +34,10 @@ export interface GrowthAnalysis {
   sampleType: ValueType;
   /** Total of each dump. */
   totals: number[];
+  /** Trailing dumps left out of the ranking: the program had freed its heap (see countDumpsBeforeFreeing). */
+  ignoredSources: string[];
+  /** Whether rows carry slopePerSecond. */
+  perSecond: boolean;
   rows: GrowthRow[];
   unsymbolizedObjects: UnsymbolizedObject[];
 }
@@ -57,9 +61,10 @@ export function analyzeProfile(prepared: PreparedProfile, sampleType: string, ba
   return analysis;
 }
 
-/** Growth across dumps given in time order; `xs` (e.g. seconds) defaults to the dump index. */
-export function analyzeGrowth(series: readonly PreparedProfile[], sampleType: string, xs?: readonly number[]): GrowthAnalysis {
+/** Growth across dumps given in time order; `seconds`, when known, adds growth per second. */
+export function analyzeGrowth(series: readonly PreparedProfile[], sampleType: string, seconds?: readonly number[]): GrowthAnalysis {
   const stacks = series.map((prepared) => extractStacks(prepared.profile, sampleType));
+  const ranked = countDumpsBeforeFreeing(stacks.map((profile) => profile.total));
   const first = series[0] as PreparedProfile;
   let unsymbolized: UnsymbolizedObject[] = [];
   series.forEach((prepared, index) => {
@@ -70,7 +75,9 @@ export function analyzeGrowth(series: readonly PreparedProfile[], sampleType: st
     format: first.profile.format,
     sampleType: (stacks[0] as StackProfile).sampleType,
     totals: stacks.map((profile) => profile.total),
-    rows: rankGrowth(stacks, xs),
+    ignoredSources: series.slice(ranked).map((prepared) => prepared.source),
+    perSecond: seconds !== undefined,
+    rows: rankGrowth(stacks.slice(0, ranked), seconds?.slice(0, ranked)),
     unsymbolizedObjects: unsymbolized,
   };
 }

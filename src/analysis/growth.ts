@@ -9,8 +9,10 @@ export interface GrowthRow {
   line: number;
   /** Flat value in each dump, in series order. */
   values: number[];
-  /** Least-squares slope per unit of x (per dump, or per second when times are given). */
+  /** Least-squares slope per dump. */
   slope: number;
+  /** Least-squares slope per second, when the dumps' times are known. */
+  slopePerSecond: number | undefined;
   /** (rises − falls) / steps over consecutive dumps: 1 = rose every time, −1 = fell every time. */
   monotonicity: number;
   /** Coefficient of determination of the linear fit (1 = perfectly linear). */
@@ -52,12 +54,28 @@ export function monotonicityOf(values: readonly number[], tolerance = 0): number
   return score / (values.length - 1);
 }
 
+/** A trailing dump holding under this share of the series' largest is "freed everything". */
+const EMPTY_SHARE = 0.05;
+
 /**
- * Sites (flat per function) ranked by steady growth, most suspicious first; only sites
- * that grew (positive score) are returned. `xs` defaults to the dump index 0, 1, 2...
+ * How many leading dumps to rank: a program that frees everything before it exits leaves
+ * a last dump near zero, which would make every site look like it shrank. Such trailing
+ * dumps are left out (at least two dumps stay).
  */
-export function rankGrowth(series: readonly StackProfile[], xs?: readonly number[]): GrowthRow[] {
-  const positions = xs ?? series.map((_, index) => index);
+export function countDumpsBeforeFreeing(totals: readonly number[]): number {
+  const largest = Math.max(0, ...totals);
+  let count = totals.length;
+  while (count > 2 && (totals[count - 1] as number) <= largest * EMPTY_SHARE) count--;
+  return count;
+}
+
+/**
+ * Sites (flat per function) ranked by steady growth per dump, most suspicious first; only
+ * sites that grew (positive score) are returned. With `seconds` (when each dump was
+ * written) the rows also carry the growth per second.
+ */
+export function rankGrowth(series: readonly StackProfile[], seconds?: readonly number[]): GrowthRow[] {
+  const positions = series.map((_, index) => index);
   const sites = new Map<string, { fn: FunctionRef; line: number; values: number[] }>();
   series.forEach((profile, dump) => {
     for (const stack of profile.stacks) {
@@ -71,11 +89,12 @@ export function rankGrowth(series: readonly StackProfile[], xs?: readonly number
   const rows: GrowthRow[] = [];
   for (const site of sites.values()) {
     const { slope, r2 } = fitLine(positions, site.values);
+    const slopePerSecond = seconds === undefined ? undefined : fitLine(seconds, site.values).slope;
     const largest = Math.max(...site.values.map(Math.abs));
     // Sampling noise: a change under 1% of the site's size is no change.
     const monotonicity = monotonicityOf(site.values, largest * 0.01);
     const score = slope * Math.max(0, monotonicity);
-    if (score > 0) rows.push({ ...site, slope, monotonicity, r2, score });
+    if (score > 0) rows.push({ ...site, slope, slopePerSecond, monotonicity, r2, score });
   }
   return rows.sort((a, b) => b.score - a.score || (a.fn.name < b.fn.name ? -1 : 1));
 }

@@ -21,6 +21,7 @@ export function explainPeakMemory(input: BreakdownInput): MemoryBreakdown | null
   if (!parts) return null;
   const { liveHeapBytes, allocatorHeldBytes } = parts;
   const notes = parts.note ? [parts.note] : [];
+  notes.push(...explainMoments(input.allocator, parts, input.peakRssBytes));
   let restBytes: number | null = null;
   if (allocatorHeldBytes !== null) {
     restBytes = input.peakRssBytes - allocatorHeldBytes;
@@ -38,6 +39,21 @@ export function explainPeakMemory(input: BreakdownInput): MemoryBreakdown | null
     unattributedBytes: liveHeapBytes !== null && allocatorHeldBytes === null ? Math.max(0, input.peakRssBytes - liveHeapBytes) : null,
     note: notes.length ? notes.join("; ") : null,
   };
+}
+
+/** Exit figures and peak figures are not the same moment: say so where it changes the reading. */
+function explainMoments(allocator: AllocatorName, parts: Parts, peakRssBytes: number): string[] {
+  const { liveHeapBytes, allocatorHeldBytes } = parts;
+  if (parts.moment === "exit" && liveHeapBytes !== null && allocatorHeldBytes !== null && liveHeapBytes < allocatorHeldBytes / 2) {
+    const flag = allocator === "jemalloc" ? "--jemalloc --prof" : "--tcmalloc --heap-profile";
+    return [
+      `live heap and overhead are ${allocator}'s figures at exit (it reports no peak): memory the program freed before exiting counts as overhead here; \`allocrun ${flag}\` shows the heap at its peak`,
+    ];
+  }
+  if (parts.moment === "peak" && liveHeapBytes !== null && liveHeapBytes > peakRssBytes) {
+    return ["the live heap exceeds peak RSS: libmemusage counts the bytes requested at the heap's peak, and pages never written take no RSS"];
+  }
+  return [];
 }
 
 function readParts(allocator: AllocatorName, found: AllocatorStatsFound): Parts | null {

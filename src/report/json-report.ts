@@ -14,8 +14,10 @@
 //       "file": "<source path>" | null, "line": <number> | null, "object": "<basename>" | null,
 //       diff only: "base": { "flat", "cum" }, "delta": { "flat", "cum" } } ],
 //   diff only: "base": { "source", "total" }, "deltaTotal",
-//   growth only: "totals": [per dump], "sites": [ { "function", "file", "line", "object",
-//       "values": [per dump], "slopePerDump", "monotonicity", "r2", "score" } ],
+//   growth only: "totals": [per dump], "ignoredSources": [trailing dumps left out: the
+//       program had freed its heap], "sites": [ { "function", "file", "line", "object",
+//       "values": [per ranked dump], "slopePerDump", "slopePerSecond" (null when the dumps'
+//       times are unknown), "monotonicity", "r2", "score" } ],
 //   "unsymbolizedObjects": [ { "path", "reason": "stripped" | "missing" | "unreadable" | "changed" (rebuilt since the run),
 //       "addresses", "hint" } ]
 // }
@@ -91,11 +93,13 @@ export function buildGrowthJson(growth: GrowthAnalysis, top: number): Record<str
     unit: growth.sampleType.unit,
     total: roundValue(growth.totals[growth.totals.length - 1] ?? 0),
     totals: growth.totals.map(roundValue),
+    ignoredSources: growth.ignoredSources,
     sites: growth.rows.slice(0, top).map((row) => ({
       function: row.fn.name,
       ...rowLocation(row),
       values: row.values.map(roundValue),
       slopePerDump: roundValue(row.slope),
+      slopePerSecond: row.slopePerSecond === undefined ? null : roundValue(row.slopePerSecond),
       monotonicity: round2(row.monotonicity),
       r2: round2(row.r2),
       score: roundValue(row.score),

@@ -5,7 +5,9 @@ import { basename } from "node:path";
 import type { Analysis, GrowthAnalysis } from "../analysis/analysis.js";
 import type { DiffRow } from "../analysis/diff.js";
 import { sortByCum, type FunctionRow } from "../analysis/function-table.js";
-import type { UnsymbolizedObject } from "../symbolize/unsymbolized-hints.js";
+import { keepMeaningfulObjects, type UnsymbolizedObject } from "../symbolize/unsymbolized-hints.js";
+import type { StackProfile } from "../analysis/stacks.js";
+import { findHeaviestCallers, formatCallerChain, type CallerChain } from "./callers.js";
 import { cell, renderTable, type Cell, type Table, type TableStyle } from "./table.js";
 import { formatDelta, formatPercentOf, formatValue, percentOf } from "./values.js";
 
@@ -24,7 +26,8 @@ export function locationText(row: { fn: { file: string; object: string }; line: 
 
 const round = (value: number) => Math.round(value);
 
-function functionTable(rows: FunctionRow[], analysis: Analysis): Table {
+/** The per-function table; with `callers`, a last column names each row's heaviest callers. */
+function functionTable(rows: FunctionRow[], analysis: Analysis, callers?: Map<string, CallerChain>): Table {
   const { unit } = analysis.sampleType;
   let running = 0;
   return {
@@ -36,6 +39,7 @@ function functionTable(rows: FunctionRow[], analysis: Analysis): Table {
       { header: "cum%", key: "cum_percent", align: "right" },
       { header: "function", align: "left" },
       { header: "location", align: "left" },
+      ...(callers ? [{ header: "called from", key: "called_from", align: "left" as const }] : []),
     ],
     rows: rows.map((row): Cell[] => {
       running += row.flat;
@@ -47,6 +51,7 @@ function functionTable(rows: FunctionRow[], analysis: Analysis): Table {
         cell(formatPercentOf(row.cum, analysis.total), percentOf(row.cum, analysis.total).toFixed(2)),
         cell(row.fn.name),
         cell(locationText(row), row.fn.file === "" ? "" : `${row.fn.file}:${row.line}`),
+        ...(callers ? [cell(formatCallerChain(callers.get(row.fn.key)))] : []),
       ];
     }),
   };
@@ -115,11 +120,22 @@ export function renderTextReport(analysis: Analysis, options: TextReportOptions)
   } else {
     // Functions that allocate (or run) nothing themselves belong in the cum table only.
     const allocating = analysis.rows.filter((row) => row.flat !== 0);
-    parts.push(heading(`Top ${top} by flat`, style), renderTable(functionTable(allocating.slice(0, top), analysis), style, indent));
+    const callers = findHeaviestCallers(analysis.stacks);
+    parts.push(heading(`Top ${top} by flat`, style), renderTable(functionTable(allocating.slice(0, top), analysis, callers), style, indent));
     if (options.withCumTable !== false) parts.push(heading(`Top ${top} by cum`, style), renderTable(functionTable(sortByCum([...analysis.rows]).slice(0, top), analysis), style, indent));
   }
-  parts.push(renderUnsymbolizedNote(analysis.unsymbolizedObjects, style));
+  parts.push(renderUnsymbolizedNote(keepMeaningfulObjects(analysis.unsymbolizedObjects, valueHeldByUnnamedFrames(analysis.stacks), analysis.total), style));
   return parts.join("");
+}
+
+/** Per object file name: the value of the stacks that pass through its unnamed frames. */
+function valueHeldByUnnamedFrames(profile: StackProfile): Map<string, number> {
+  const held = new Map<string, number>();
+  for (const stack of profile.stacks) {
+    const objects = new Set(stack.frames.filter((frame) => frame.fn.name.startsWith(`${frame.fn.object}+0x`)).map((frame) => frame.fn.object));
+    for (const object of objects) held.set(object, (held.get(object) ?? 0) + stack.value);
+  }
+  return held;
 }
 
 const SPARKS = "▁▂▃▄▅▆▇█";
@@ -134,9 +150,11 @@ export function sparkline(values: readonly number[]): string {
 /** Growth ranking across a series of dumps. */
 export function renderGrowthReport(growth: GrowthAnalysis, options: TextReportOptions): string {
   const { unit, type } = growth.sampleType;
+  const perSecond = growth.perSecond;
   const table: Table = {
     columns: [
       { header: "slope/dump", key: "slope_per_dump", align: "right" },
+      ...(perSecond ? [{ header: "per second", key: "slope_per_second", align: "right" as const }] : []),
       { header: "steady", key: "monotonicity", align: "right" },
       { header: "trend", align: "left" },
       { header: "first", align: "right" },
@@ -146,6 +164,7 @@ export function renderGrowthReport(growth: GrowthAnalysis, options: TextReportOp
     ],
     rows: growth.rows.slice(0, options.top).map((row): Cell[] => [
       cell(formatDelta(row.slope, unit), round(row.slope)),
+      ...(perSecond ? [cell(`${formatDelta(row.slopePerSecond ?? 0, unit)}/s`, round(row.slopePerSecond ?? 0))] : []),
       cell(row.monotonicity.toFixed(2), row.monotonicity.toFixed(3)),
       cell(sparkline(row.values), row.values.map(round).join(" ")),
       cell(formatValue(row.values[0] ?? 0, unit), round(row.values[0] ?? 0)),
@@ -157,10 +176,13 @@ export function renderGrowthReport(growth: GrowthAnalysis, options: TextReportOp
   if (options.style === "csv") return renderTable(table, "csv");
   const totals = growth.totals.map((total) => formatValue(total, unit)).join(" → ");
   const title = `Growth of ${type} across ${growth.sources.length} dumps (totals ${totals})`;
+  const ignored = growth.ignoredSources.length;
+  const ignoredNote =
+    ignored === 0 ? "" : `${options.style === "terminal" ? "  " : ""}(the last ${ignored === 1 ? "dump is" : `${ignored} dumps are`} left out: the program had freed its heap by then)\n`;
   const body =
     growth.rows.length === 0
       ? "  no allocation site grew across the series\n"
       : renderTable(table, options.style, options.style === "terminal" ? "  " : "");
   const header = options.style === "markdown" ? `**${title}**\n` : `${title}\n`;
-  return `${header}${heading(`Top ${options.top} steadily growing allocation sites`, options.style)}${body}${renderUnsymbolizedNote(growth.unsymbolizedObjects, options.style)}`;
+  return `${header}${heading(`Top ${options.top} steadily growing allocation sites`, options.style)}${ignoredNote}${body}${renderUnsymbolizedNote(growth.unsymbolizedObjects, options.style)}`;
 }

@@ -5,6 +5,7 @@ import { moveFileNoReplace } from "../core/move-file.js";
 import { basename, join, relative } from "node:path";
 import type { Artifact, ArtifactKind } from "./manifest.js";
 import { RUN_FOLDER_CLAIM } from "./run-folder.js";
+import { PEAK_DUMP_NAME } from "./peak-capture.js";
 
 /** Files allocrun itself writes; they are listed with their own kinds. */
 const OWN_FILES: Record<string, ArtifactKind> = {
@@ -22,6 +23,7 @@ const PID_PATTERNS: RegExp[] = [
   /_(\d+)\.\d{4}\.heap$/, // gperftools heap, inherited by a child: <prefix>_<pid>.0001.heap
   /\.prof_(\d+)$/, // gperftools CPU, inherited by a child: <path>_<pid>
   /\.(\d+)\._main_-end\.heap$/, // heap checker: <prog>.<pid>._main_-end.heap
+  PEAK_DUMP_NAME, // the heap at its high-water mark: <prefix>.peak.<pid>.heap (src/run/peak-capture.ts)
 ];
 
 function pidFromName(name: string): number | undefined {

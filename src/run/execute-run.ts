@@ -15,6 +15,7 @@ import { gatherProcessEvidence, type ProcessEvidence } from "./process-evidence.
 import { readAllocatorVersion } from "./allocator-version.js";
 import { describeRunConditions } from "./run-conditions.js";
 import { redactVariables } from "../presets/index.js";
+import { planPeakCapture, removePartialPeakDumps } from "./peak-capture.js";
 import { TOOL_VERSION } from "../core/version.js";
 import { writeFileAtomic } from "../core/atomic-write.js";
 import { AllocrunError } from "../core/errors.js";
@@ -96,7 +97,8 @@ function readProgramStderr(launch: LaunchResult, stdio: LaunchRequest["stdio"]):
 
 export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> {
   const { prepared, runDir } = request;
-  const vars = renderProgramVariables(prepared, runDir, request.program);
+  const peakCapture = planPeakCapture(renderProgramVariables(prepared, runDir, request.program), prepared.target?.executedElf);
+  const vars = peakCapture.vars;
   const startedMs = Date.now();
   const preloaded = Object.values(prepared.libraryPaths).filter((path): path is string => Boolean(path));
   let observation: PreloadObservation | undefined;
@@ -122,6 +124,8 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
   const seen = observation ? await observation.result : undefined;
   const warnings = [...prepared.warnings];
   if (launch.timedOut) warnings.push(`the program ran past its timeout of ${(request.timeoutMs ?? 0) / 1000}s: allocrun killed its process group`);
+  if (peakCapture.warning) warnings.push(peakCapture.warning);
+  removePartialPeakDumps(runDir);
   let allocatorStats: AllocatorStatsFound | null = null;
   const statsText = wantsStats ? readProgramStderr(launch, stdio) : undefined;
   if (statsText !== undefined) {

@@ -3,6 +3,7 @@
 import type { EnvPlan } from "../presets/index.js";
 import type { LaunchResult } from "./launcher.js";
 import type { Artifact } from "./manifest.js";
+import { PEAK_DUMP_NAME } from "./peak-capture.js";
 
 export interface ExitQuirkInput {
   plan: EnvPlan;
@@ -15,7 +16,8 @@ export function describeExitQuirks({ plan, launch, artifacts }: ExitQuirkInput):
   const diedOfSignal = launch.signal !== null;
   for (const hint of plan.artifactHints) {
     if (hint.optional) continue;
-    const produced = artifacts.filter((artifact) => artifact.kind === hint.kind);
+    // A peak dump (written while the program ran) does not stand in for the exit profile.
+    const produced = artifacts.filter((artifact) => artifact.kind === hint.kind && !PEAK_DUMP_NAME.test(artifact.path));
     if (produced.length > 0) {
       if (hint.kind === "gperftools-cpu" && produced.every((artifact) => artifact.bytes === 0)) {
         warnings.push(

@@ -12,7 +12,8 @@ function describeProgramPeak(manifest: RunManifest, paint: Painter): string {
   return paint.dim(` largest single process (wait4); the program itself ${formatBytes(own)}`);
 }
 
-export function formatRunSummary(manifest: RunManifest, runDir: string, cwd: string, paint: Painter): string {
+/** `heapLine`: what the heap held at its peak and at exit, from the analysis of a heap profile. */
+export function formatRunSummary(manifest: RunManifest, runDir: string, cwd: string, paint: Painter, heapLine?: string): string {
   const { allocator } = manifest;
   const allocatorLine = allocator.library
     ? `${allocator.name} ${paint.dim(allocator.library)} ${allocator.verified ? paint.green(`(verified: ${allocator.verifiedBy})`) : paint.yellow("(NOT verified)")}`
@@ -29,6 +30,7 @@ export function formatRunSummary(manifest: RunManifest, runDir: string, cwd: str
     ["status", `${status}, wall ${formatDurationMs(manifest.wallSeconds * 1000)}, user ${formatDurationMs(manifest.userSeconds * 1000)}, sys ${formatDurationMs(manifest.sysSeconds * 1000)}`],
     ["peak RSS", `${formatBytes(manifest.peakRssBytes)}${method}${describeProgramPeak(manifest, paint)}`],
   ];
+  if (heapLine !== undefined) rows.push(["heap", heapLine]);
   // What the program produced comes first; allocrun's own derived files after it.
   const derived = new Set(["timeline", "analysis", "flamegraph"]);
   const shown = [...manifest.artifacts.filter((a) => !derived.has(a.kind)), ...manifest.artifacts.filter((a) => derived.has(a.kind) && a.kind !== "timeline")];

@@ -42,3 +42,20 @@ export function hintFor(reason: UnsymbolizedReason, packageName: string | undefi
   if (packageName !== undefined) return `install debug symbols: apt install ${packageName}-dbgsym (debian-debug archive) or ${packageName}-dbg where it exists`;
   return "build it with -g and do not strip it (or keep a debug file: objcopy --only-keep-debug, under /usr/lib/debug/.build-id/)";
 }
+
+/** Below this share of a profile's total, an object's unnamed frames do not earn a hint. */
+export const MEANINGFUL_SHARE = 0.02;
+
+/**
+ * The objects worth a hint: those whose unnamed frames carry at least MEANINGFUL_SHARE of
+ * the total (libstdc++'s 173 KiB of static initialisation in a 100 MiB heap does not).
+ * `heldBy` maps an object's file name to the value of the stacks with its unnamed frames.
+ */
+export function keepMeaningfulObjects(objects: readonly UnsymbolizedObject[], heldBy: ReadonlyMap<string, number>, total: number): UnsymbolizedObject[] {
+  if (total <= 0) return [...objects];
+  return objects.filter((object) => {
+    const held = heldBy.get(object.path.slice(object.path.lastIndexOf("/") + 1));
+    // "missing" objects are found by path, not by frames: always worth saying.
+    return held === undefined || Math.abs(held) >= total * MEANINGFUL_SHARE;
+  });
+}

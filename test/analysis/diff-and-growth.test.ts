@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { diffProfiles } from "../../src/analysis/diff.js";
-import { fitLine, monotonicityOf, rankGrowth } from "../../src/analysis/growth.js";
+import { countDumpsBeforeFreeing, fitLine, monotonicityOf, rankGrowth } from "../../src/analysis/growth.js";
 import { stackProfile } from "./stack-builders.js";
 
 describe("diffProfiles", () => {
@@ -56,9 +56,20 @@ describe("growth across a series", () => {
     expect(spike === undefined || spike.score < (rows[0]?.score ?? 0)).toBe(true);
   });
 
-  it("uses the given x positions (e.g. seconds) for the slope", () => {
+  it("gives the slope per dump, and per second when the dumps' times are given", () => {
     const dumps = [10, 20, 30].map((value) => stackProfile([[["main", "leak"], value]]));
-    expect(rankGrowth(dumps, [0, 5, 10])[0]?.slope).toBeCloseTo(2);
+    const [row] = rankGrowth(dumps, [0, 5, 10]);
+    expect(row?.slope).toBeCloseTo(10);
+    expect(row?.slopePerSecond).toBeCloseTo(2);
+    expect(rankGrowth(dumps)[0]?.slopePerSecond).toBeUndefined();
+  });
+
+  it("leaves out the trailing dumps of a program that freed everything, keeping at least two", () => {
+    expect(countDumpsBeforeFreeing([1, 5, 10, 0.2])).toBe(3);
+    expect(countDumpsBeforeFreeing([1, 5, 10, 0.2, 0])).toBe(3);
+    expect(countDumpsBeforeFreeing([10, 0, 0])).toBe(2);
+    expect(countDumpsBeforeFreeing([1, 5, 10])).toBe(3);
+    expect(countDumpsBeforeFreeing([10, 8, 6])).toBe(3);
   });
 
   it("returns nothing when no site grew", () => {

@@ -116,7 +116,10 @@ describe("allocrun run: profiles land in the run folder", () => {
     const result = await runCli(["--jemalloc", "--prof", "--no-analyze", "-q", "-o", out, "--", "sh", "-c", `${leak}; ${leak}`]);
     expect(result.exitCode).toBe(0);
     const manifest = readManifest(out);
-    expect(manifest.artifacts.filter((a: { fromChildProcess?: boolean }) => a.fromChildProcess)).toHaveLength(2);
+    // Each child wrote its exit dump and its peak dump (peak.<pid>.heap).
+    const fromChildren = manifest.artifacts.filter((a: { fromChildProcess?: boolean }) => a.fromChildProcess).map((a: { path: string }) => a.path);
+    expect(fromChildren.filter((path: string) => path.startsWith("jeprof."))).toHaveLength(2);
+    expect(fromChildren.filter((path: string) => path.startsWith("peak."))).toHaveLength(2);
     expect(manifest.warnings.join("\n")).toMatch(/2 child processes wrote profiles/);
   });
 

@@ -42,6 +42,20 @@ describe("where the peak memory went", () => {
     expect(b.note).toMatch(/upper bound/);
   });
 
+  it("says that jemalloc's figures are from the exit when the program freed its heap before exiting", () => {
+    // jq over 10 MB of JSON under jemalloc: what stats_print said at exit.
+    const text = '{"jemalloc":{"stats":{"allocated":360568,"active":4591616,"metadata":4150512,"metadata_thp":0,"resident":123052032,"mapped":125280256,"retained":24666112}}}';
+    const b = explainPeakMemory({ allocator: "jemalloc", found: parseAllocatorStats(text), peakRssBytes: 125 * MiB, statsFolder: "jemalloc-stats" })!;
+    expect(b.moment).toBe("exit");
+    expect(b.note).toMatch(/figures at exit \(it reports no peak\).*allocrun --jemalloc --prof/);
+  });
+
+  it("explains a glibc live heap above peak RSS: memusage counts requested bytes, not touched pages", () => {
+    const b = explain("glibc", "memusage.holes.stderr", 10 * MiB)!;
+    expect(b.liveHeapBytes).toBeGreaterThan(10 * MiB);
+    expect(b.note).toMatch(/live heap exceeds peak RSS: libmemusage counts the bytes requested/);
+  });
+
   it("has nothing to say when the allocator printed no statistics of its own", () => {
     expect(explain("jemalloc", "tcmalloc-mallocstats1.holes.stderr", 30 * MiB)).toBeNull();
   });

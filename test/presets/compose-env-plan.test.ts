@@ -93,7 +93,8 @@ describe("composition", () => {
       ["lg_prof_sample", "20"],
       ["background_thread", "true"],
     ]);
-    expect(plan.env).toEqual({});
+    // The peak-capture prefix (src/run/peak-capture.ts) is the only other variable.
+    expect(plan.env).toEqual({ ALLOCRUN_PEAK_PREFIX: "{out}/peak" });
   });
 
   it("keeps LD_PRELOAD a list without duplicates, the allocator library first", () => {
@@ -203,6 +204,7 @@ describe("composition", () => {
     const plan = compose("jemalloc", flag("periodic"), flag("leak-check"), flag("cpu-prof"));
     expect(plan.artifactHints).toEqual([
       { kind: "jemalloc-heap", glob: "jeprof.*.heap", optional: false },
+      { kind: "jemalloc-heap", glob: "peak.*.heap", optional: true },
       { kind: "gperftools-cpu", glob: "cpu.prof*", optional: false },
     ]);
   });

@@ -71,6 +71,7 @@ describe("shipped presets", () => {
     expect(description.variables).toEqual({
       LD_PRELOAD: "<jemalloc>",
       MALLOC_CONF: "prof:true,prof_final:true,prof_prefix:{out}/jeprof,lg_prof_sample:17,lg_prof_interval:26",
+      ALLOCRUN_PEAK_PREFIX: "{out}/peak",
     });
     expect(describePreset(catalog, "cpu-profile", "mimalloc").variables).toEqual({ LD_PRELOAD: "<mimalloc> <profiler>", CPUPROFILE: "{out}/cpu.prof" });
     expect(describePreset(catalog, "glibc-arena-max-2").variables).toEqual({ GLIBC_TUNABLES: "glibc.malloc.arena_max=2" });

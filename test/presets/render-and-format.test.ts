@@ -24,6 +24,7 @@ describe("renderEnvironment", () => {
       LD_PRELOAD: "/lib/libjemalloc.so.2 /lib/libprofiler.so.0 /opt/extra.so",
       MALLOC_CONF: "prof:true,prof_final:true,prof_prefix:/runs/r1/jeprof,lg_prof_sample:17",
       CPUPROFILE: "/runs/r1/cpu.prof",
+      ALLOCRUN_PEAK_PREFIX: "/runs/r1/peak",
     });
   });
 

@@ -5,7 +5,8 @@ import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { analyzeGrowth, analyzeProfile } from "../../analysis/analysis.js";
 import { loadPreparedProfiles } from "../../analysis/load-profile.js";
-import { findRunFolderProfiles } from "../../analysis/run-folder-profiles.js";
+import { describeHeapMoments, readHeapMoments } from "../../analysis/heap-moments.js";
+import { chooseDump, findRunFolderProfiles, parseDumpChoice, secondsIntoRun, type DumpChoice, type RunFolderProfiles } from "../../analysis/run-folder-profiles.js";
 import { chooseSampleType } from "../../analysis/sample-type.js";
 import { writeFileAtomic } from "../../core/atomic-write.js";
 import { isNoRoomError, writeFailureError } from "../../core/write-failure.js";
@@ -22,6 +23,7 @@ import type { LineToolChoice, SymbolizeOptions } from "../../symbolize/symbolize
 
 interface AnalyzeOptions {
   targets: string[];
+  at: DumpChoice | undefined;
   base: string | undefined;
   growth: boolean;
   format: OutputFormat;
@@ -41,6 +43,12 @@ interface AnalyzeOptions {
 const SYMBOLIZERS: readonly LineToolChoice[] = ["auto", "addr2line", "llvm-symbolizer", "none"];
 
 export const ANALYZE_OPTION_SPECS: OptionSpec<AnalyzeOptions>[] = [
+  {
+    names: ["--at"],
+    value: "WHEN",
+    description: "which dump of a run folder: peak (default: the heap's high-water mark),\nexit, last, or N (the Nth dump of the series, from 1)",
+    apply: (o, v) => (o.at = parseDumpChoice(v)),
+  },
   { names: ["--base"], value: "OLD", description: "show NEW − OLD per function (what grew, what shrank); a profile or a run folder", apply: (o, v) => (o.base = v) },
   {
     names: ["--growth"],
@@ -77,7 +85,7 @@ export const formatAnalyzeHelp = (): string => `Usage: allocrun analyze RUN-DIR|
 
 Symbolizes heap profiles (jemalloc heap_v2, gperftools) and CPU profiles (gperftools)
 natively and reports where memory or time went. A RUN-DIR is a folder written by
-\`allocrun run\`: its last profile is analysed.
+\`allocrun run\`: its dump at the heap's peak (else its last profile) is analysed.
 
 Options:
 ${formatOptionHelp(ANALYZE_OPTION_SPECS)}
@@ -96,6 +104,7 @@ const EXTENSION_FORMATS: [RegExp, OutputFormat][] = [
 export function parseAnalyzeArguments(args: string[]): AnalyzeOptions {
   const options: AnalyzeOptions = {
     targets: [],
+    at: undefined,
     base: undefined,
     growth: false,
     format: "text",
@@ -133,6 +142,8 @@ function chooseFormat(requested: string | undefined, output: string | undefined)
 interface Targets {
   /** Profiles to analyse, oldest first; the last is "the" profile. */
   profiles: string[];
+  /** The run folder, when one was given. */
+  run: RunFolderProfiles | undefined;
   /** Files offered for mappings whose path is gone (the run's recorded program). */
   candidates: string[];
   notes: string[];
@@ -152,15 +163,16 @@ function resolveTargets(options: AnalyzeOptions): Targets {
   if (options.targets.length === 1 && isDirectory(first as string)) {
     const run = findRunFolderProfiles(resolve(first as string));
     const notes = run.others.length > 0 ? [`also in the run folder, not analysed: ${run.others.map((path) => path.slice(run.runDir.length + 1)).join(", ")}`] : [];
-    return { profiles: run.series, candidates: run.program ? [run.program] : [], notes };
+    return { profiles: run.series, run, candidates: run.program ? [run.program] : [], notes };
   }
+  if (options.at !== undefined) throw usageError("--at picks a dump of a run folder", "allocrun analyze RUN-DIR --at exit (or pass the profile file itself)");
   for (const target of options.targets) {
     if (isDirectory(target)) throw usageError(`${target} is a folder; give either one run folder or profile files`, "allocrun analyze RUN-DIR, or allocrun analyze A.heap B.heap --growth");
   }
   if (options.targets.length > 1 && !options.growth) {
     throw usageError(`analyze takes one profile (got ${options.targets.length})`, "compare two with --base OLD NEW, or rank a series with --growth");
   }
-  return { profiles: options.targets, candidates: [], notes: [] };
+  return { profiles: options.targets, run: undefined, candidates: [], notes: [] };
 }
 
 /** --base takes what the main argument takes: a run folder stands for its last profile. */
@@ -201,6 +213,20 @@ function writeOutput(content: string | Buffer, options: AnalyzeOptions): void {
   process.stderr.write(`allocrun: wrote ${options.output}\n`);
 }
 
+/**
+ * The dump of a run folder to analyse (--at, default the peak), announced on stderr with
+ * what the heap held at peak and at exit; a profile file given directly is itself.
+ */
+async function chooseRunFolderDump(targets: Targets, options: AnalyzeOptions): Promise<string> {
+  const { run } = targets;
+  if (run === undefined) return targets.profiles[targets.profiles.length - 1] as string;
+  const moments = run.kind.endsWith("-heap") ? await readHeapMoments(run) : undefined;
+  const chosen = chooseDump(run, options.at, moments !== undefined && moments.peak !== undefined && moments.peak === moments.exit);
+  const line = moments === undefined ? undefined : describeHeapMoments(moments);
+  process.stderr.write(`allocrun: analysing the dump at ${chosen.moment} (${chosen.path.slice(run.runDir.length + 1)})${line === undefined ? "" : ` — ${line}`}\n`);
+  return chosen.path;
+}
+
 export const surface: CommandSurface = { options: ANALYZE_OPTION_SPECS, help: formatAnalyzeHelp };
 
 export default async function analyze(args: string[]): Promise<number> {
@@ -234,11 +260,15 @@ export default async function analyze(args: string[]): Promise<number> {
     const [first] = series;
     if (first === undefined) throw inputError("no profile to analyse", "pass profile files");
     const sampleType = chooseSampleType(first.profile, options);
-    writeOutput(renderGrowth(options.format, analyzeGrowth(series, sampleType), options.top), options);
+    const { run } = targets;
+    const seconds = run === undefined ? undefined : targets.profiles.map((path) => secondsIntoRun(run, path));
+    const xsSeconds = seconds?.every((value): value is number => value !== undefined) ? seconds : undefined;
+    writeOutput(renderGrowth(options.format, analyzeGrowth(series, sampleType, xsSeconds), options.top), options);
     return ExitCode.ok;
   }
 
-  const paths = options.base === undefined ? [targets.profiles[targets.profiles.length - 1] as string] : [targets.profiles[targets.profiles.length - 1] as string, options.base];
+  const chosen = await chooseRunFolderDump(targets, options);
+  const paths = options.base === undefined ? [chosen] : [chosen, options.base];
   const [current, base] = await loadPreparedProfiles(paths, symbolizeOptions, progress);
   clearProgress();
   if (current === undefined) throw inputError("no profile to analyse", "pass a profile file");

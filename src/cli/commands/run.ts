@@ -51,7 +51,7 @@ export default async function run(args: string[]): Promise<number> {
   }
   if (executed.launch.execError) throw execFailure(programName, executed.launch.execError);
   const recorded = await recordProfiledObjects(executed);
-  const analysed = options.analyze && (await analyzeIfProfiled(executed, options).catch((error: unknown) => reportAnalysisFailure(error, runDir)));
+  const analysed = options.analyze ? await analyzeIfProfiled(executed, options).catch((error: unknown) => reportAnalysisFailure(error, runDir)) : false;
   if (recorded || analysed) {
     // objects.json and the analysis (analysis.json, flame.svg) are listed in the manifest too.
     executed.manifest.artifacts = listArtifacts(runDir, executed.launch.pid);
@@ -62,7 +62,8 @@ export default async function run(args: string[]): Promise<number> {
       throw error;
     }
   }
-  if (!options.quiet) process.stderr.write(formatRunSummary(executed.manifest, runDir, cwd, painterFor(process.stderr)));
+  const heapLine = analysed === false ? undefined : analysed.heapLine;
+  if (!options.quiet) process.stderr.write(formatRunSummary(executed.manifest, runDir, cwd, painterFor(process.stderr), heapLine));
   if (executed.launch.signalNumber !== null) endBySignal(executed.launch.signalNumber);
   return programExitCode(executed);
 }
@@ -125,12 +126,11 @@ async function recordProfiledObjects(executed: ExecutedRun): Promise<boolean> {
 
 /**
  * Profiles are analysed only when the run produced some; the analyser loads lazily.
- * Returns whether an analysis ran.
+ * Returns false when no analysis ran, else the heap line for the summary (peak and exit).
  */
-async function analyzeIfProfiled(executed: ExecutedRun, options: RunOptions): Promise<boolean> {
+async function analyzeIfProfiled(executed: ExecutedRun, options: RunOptions): Promise<false | { heapLine: string | undefined }> {
   const hasProfiles = executed.manifest.artifacts.some((artifact) => PROFILE_KINDS.includes(artifact.kind));
   if (!hasProfiles) return false;
   const { analyzeRunFolderAfterRun } = await import("../../analysis/after-run.js");
-  await analyzeRunFolderAfterRun(executed.runDir, { top: options.top, quiet: options.quiet });
-  return true;
+  return { heapLine: await analyzeRunFolderAfterRun(executed.runDir, { top: options.top, quiet: options.quiet }) };
 }

@@ -1,0 +1,146 @@
+// Issue 11, "Where was the memory at its peak?": `--prof` keeps the heap at its high-water
+// mark beside the exit dump, and analyze shows it by default. Real allocators on a real
+// Debian program (jq, which frees everything before it exits) and on examples/.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+import { buildExample, REPO_ROOT } from "../helpers/examples.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
+
+const temps = useTempDirs();
+const JQ = "/usr/bin/jq";
+const JEMALLOC = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
+const TCMALLOC = "/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4";
+const PEAK_LIBRARY = join(REPO_ROOT, "native", "build", "liballocrun-peak.so");
+const hasPeakLibrary = existsSync(PEAK_LIBRARY);
+const GROUP = ["-c", "group_by(.g) | length"];
+
+interface JsonAnalysis {
+  total: number;
+  top: Array<{ function: string; flat: number }>;
+}
+
+interface JsonGrowth {
+  ignoredSources: string[];
+  sites: Array<{ function: string; slopePerDump: number; slopePerSecond: number | null }>;
+}
+
+/** A JSON array of `count` small objects: jq's parser allocates for every value. */
+async function writeJqInput(count: number): Promise<string> {
+  const path = join(await temps.make(), "data.json");
+  const items = Array.from({ length: count }, (_, i) => ({ id: i, name: `n${i}`, g: i % 97, tags: ["a", "b", String(i % 13)] }));
+  writeFileSync(path, JSON.stringify(items));
+  return path;
+}
+
+async function analyzeJson<T>(args: string[]): Promise<{ json: T; stderr: string }> {
+  const result = await runCli(["analyze", ...args, "--format", "json"]);
+  expect(result.exitCode, result.stderr).toBe(0);
+  return { json: JSON.parse(result.stdout) as T, stderr: result.stderr };
+}
+
+const heapFiles = (dir: string) => readdirSync(dir).filter((name) => /\.heap(\.tmp)?$/.test(name));
+
+describe.skipIf(!existsSync(JQ) || !hasPeakLibrary)("the heap at its peak, on jq (frees everything before exit)", () => {
+  it.skipIf(!existsSync(JEMALLOC))("jemalloc: the peak dump holds what jemalloc's own statistics saw at the peak, in jq's allocation sites", async () => {
+    const input = await writeJqInput(9000);
+    const out = join(await temps.make(), "run");
+    // One sample per ~4 KiB: jq's objects are tiny, and at the default 128 KiB the estimate
+    // of a 10 MiB heap varies by ~10% from run to run (sampling, not the peak capture).
+    const run = await runCli(["--jemalloc", "--prof", "--conf", "lg_prof_sample:12", "--no-analyze", "-o", out, "--", JQ, ...GROUP, input]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(readdirSync(out).some((name) => /^peak\.\d+\.heap$/.test(name))).toBe(true);
+
+    // Reference: jemalloc's stats.allocated, printed every 1 MiB allocated (its own counter).
+    const stats = spawnSync(JQ, [...GROUP, input], {
+      env: { ...process.env, LD_PRELOAD: JEMALLOC, MALLOC_CONF: "stats_interval:20,stats_interval_opts:Jgmdablxeh" },
+      encoding: "utf8",
+      stdio: ["ignore", "ignore", "pipe"],
+      maxBuffer: 256 * 1048576,
+    }).stderr;
+    const referencePeak = [...stats.matchAll(/"allocated":(\d+)/g)].reduce((largest, match) => Math.max(largest, Number(match[1])), 0);
+    expect(referencePeak).toBeGreaterThan(6 * 1048576);
+
+    const { json, stderr } = await analyzeJson<JsonAnalysis>([out]);
+    expect(stderr).toMatch(/analysing the dump at peak \(peak\.\d+\.heap\) — heap at peak: [\d.]+ MiB in use, [\d.]+ s into the run; at exit: [\d.]+ (B|KiB)/);
+    expect(Math.abs(json.total / referencePeak - 1)).toBeLessThan(0.1);
+    expect(json.top[0]?.function).toBe("jv_mem_alloc");
+
+    const exit = await analyzeJson<JsonAnalysis>([out, "--at", "exit"]);
+    expect(exit.stderr).toContain("analysing the dump at exit");
+    expect(exit.json.total).toBeLessThan(json.total * 0.05);
+  });
+
+  it.skipIf(!existsSync(TCMALLOC))("tcmalloc: the peak dump holds what glibc's memusage counts as the heap peak", async () => {
+    // gperftools' heap profiler records every allocation (~15x slower): a small input.
+    const input = await writeJqInput(4000);
+    const out = join(await temps.make(), "run");
+    const run = await runCli(["--tcmalloc", "--heap-profile", "-o", out, "-e", "PERFTOOLS_VERBOSE=-1", "--", JQ, ...GROUP, input]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    // The run summary: peak and exit in one line, with the top site at the peak.
+    expect(run.stderr).toMatch(/heap\s+at peak: [\d.]+ MiB in use, [\d.]+ s into the run; at exit: [\d.]+ (B|KiB); top site at peak: jv_mem_alloc/);
+
+    const glibc = join(await temps.make(), "glibc");
+    expect((await runCli(["--glibc", "--stats", "-q", "-o", glibc, "--", JQ, ...GROUP, input])).exitCode).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(glibc, "manifest.json"), "utf8")) as { allocatorStats: { memusage: { heapPeakBytes: number } } };
+    const referencePeak = manifest.allocatorStats.memusage.heapPeakBytes;
+
+    const { json } = await analyzeJson<JsonAnalysis>([out]);
+    expect(Math.abs(json.total / referencePeak - 1)).toBeLessThan(0.1);
+    expect(json.top[0]?.function).toBe("jv_mem_alloc");
+  });
+
+  it.skipIf(!existsSync(JEMALLOC))("--growth still names what grew when the last dump is empty, per dump and per second", async () => {
+    const input = await writeJqInput(12000);
+    const out = join(await temps.make(), "run");
+    const run = await runCli(["--jemalloc", "--periodic", "--conf", "lg_prof_interval:21", "--no-analyze", "-q", "-o", out, "--", JQ, ...GROUP, input]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const { json } = await analyzeJson<JsonGrowth>([out, "--growth"]);
+    expect(json.ignoredSources).toHaveLength(1);
+    expect(json.ignoredSources[0]).toMatch(/\.f\.heap$/);
+    expect(json.sites[0]?.function).toBe("jv_mem_alloc");
+    expect(json.sites[0]?.slopePerSecond).toBeGreaterThan(0);
+    const text = await runCli(["analyze", out, "--growth"]);
+    expect(text.stdout).toContain("the last dump is left out: the program had freed its heap");
+    expect(text.stdout).toMatch(/slope\/dump\s+per second/);
+  });
+});
+
+describe.skipIf(!existsSync(JEMALLOC) || !hasPeakLibrary)("the heap at its peak, on examples/", () => {
+  it("--growth on a --periodic run of examples/leak names the leaking site", async () => {
+    const out = join(await temps.make(), "run");
+    const run = await runCli(["--jemalloc", "--periodic", "--conf", "lg_prof_interval:22", "--no-analyze", "-q", "-o", out, "--", buildExample("leak"), "2"]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const { json } = await analyzeJson<JsonGrowth>([out, "--growth"]);
+    expect(json.ignoredSources).toEqual([]);
+    expect(json.sites[0]?.function).toBe("leaf_alloc");
+  });
+
+  it("keeps one peak dump per process however long the program grows (disk stays bounded)", async () => {
+    const out = join(await temps.make(), "run");
+    // 150 ticks of 10 ms, one more 64 KiB block each: ~130 new highs 3% apart, one file.
+    const run = await runCli(["--jemalloc", "--prof", "--no-analyze", "-q", "-o", out, "--", buildExample("longrun"), "1.5", "10", "65536"]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const files = heapFiles(out);
+    expect(files.filter((name) => name.startsWith("peak."))).toHaveLength(1);
+    expect(files.filter((name) => name.endsWith(".tmp"))).toEqual([]);
+    expect(files).toHaveLength(2);
+    // A program largest at its end has its peak at exit: analyze says so.
+    const { stderr } = await analyzeJson<JsonAnalysis>([out]);
+    expect(stderr).toMatch(/heap at peak: [\d.]+ MiB in use at exit|heap at peak: [\d.]+ MiB in use, [\d.]+ s into the run; at exit/);
+  });
+
+  it("refuses --at for a profile file and a dump number beyond the series", async () => {
+    const out = join(await temps.make(), "run");
+    expect((await runCli(["--jemalloc", "--prof", "--no-analyze", "-q", "-o", out, "--", buildExample("leak")])).exitCode).toBe(0);
+    const beyond = await runCli(["analyze", out, "--at", "7"]);
+    expect(beyond.exitCode).toBe(2);
+    expect(beyond.stderr).toMatch(/--at 7: the run folder has 1 dump/);
+    const file = join(out, heapFiles(out)[0] as string);
+    const onFile = await runCli(["analyze", file, "--at", "exit"]);
+    expect(onFile.exitCode).toBe(2);
+    expect(onFile.stderr).toContain("--at picks a dump of a run folder");
+  });
+});
