@@ -37,6 +37,9 @@ export interface DeterministicSource {
   profileKind: "jemalloc-heap" | "gperftools-heap" | undefined;
 }
 
+/** Turns off the profiling presets' heap-at-peak capture (src/run/peak-capture.ts). */
+const NO_PEAK_CAPTURE: CompositionStep = { kind: "env", text: "ALLOCRUN_PEAK_PREFIX=" };
+
 const SOURCES: Record<DeterministicSourceId, DeterministicSource> = {
   libmemusage: {
     id: "libmemusage",
@@ -62,6 +65,8 @@ const SOURCES: Record<DeterministicSourceId, DeterministicSource> = {
       { kind: "preset", name: "jemalloc-prof" },
       { kind: "conf", text: "lg_prof_sample:0" },
       { kind: "conf", text: "prof_accum:true" },
+      // Exact counts: the peak-capture library's own thread and dumps would count too.
+      NO_PEAK_CAPTURE,
     ],
     needsTraceTap: false,
     profileKind: "jemalloc-heap",
@@ -77,6 +82,7 @@ const SOURCES: Record<DeterministicSourceId, DeterministicSource> = {
       { kind: "env", text: "HEAP_PROFILE_ALLOCATION_INTERVAL=9223372036854775807" },
       { kind: "env", text: "HEAP_PROFILE_INUSE_INTERVAL=9223372036854775807" },
       { kind: "env", text: "PERFTOOLS_VERBOSE=-1" },
+      NO_PEAK_CAPTURE,
     ],
     needsTraceTap: false,
     profileKind: "gperftools-heap",
