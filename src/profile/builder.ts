@@ -51,8 +51,9 @@ export class ProfileBuilder {
       for (let i = 0; i < this.valueCount; i++) existing.values[i] = (existing.values[i] as number) + (values[i] as number);
       return existing;
     }
-    const copy: number[] = [];
-    for (let i = 0; i < this.valueCount; i++) copy.push(values[i] as number);
+    // Sized up front: an array grown by push reserves room for 17 values per sample.
+    const copy = new Array<number>(this.valueCount);
+    for (let i = 0; i < this.valueCount; i++) copy[i] = values[i] as number;
     const sample: Sample = { locationIds: ids.slice(), values: copy };
     this.sampleIndex.add(hash, this.samples.length);
     this.samples.push(sample);

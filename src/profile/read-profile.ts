@@ -1,6 +1,6 @@
 // Format sniffing: each parser either declines a file (undefined: not its format) or
 // parses it, throwing an input error when the file is its format but broken.
-import { readFile } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
 import { inputError } from "../core/errors.js";
 import type { Profile } from "./model.js";
 import { parseGperftoolsCpu } from "./parse/gperftools-cpu.js";
@@ -29,7 +29,10 @@ export function parseProfile(data: Uint8Array, fileName: string): Profile {
     const profile = parse(data, fileName);
     if (profile) return profile;
   }
-  const text = new TextDecoder().decode(data);
+  return parseProfileText(new TextDecoder().decode(data), fileName);
+}
+
+function parseProfileText(text: string, fileName: string): Profile {
   for (const parse of TEXT_PARSERS) {
     const profile = parse(text, fileName);
     if (profile) return profile;
@@ -42,13 +45,29 @@ export function parseProfile(data: Uint8Array, fileName: string): Profile {
 
 /** Reads and parses a profile file; a missing or unreadable file is an input error. */
 export async function readProfileFile(path: string): Promise<Profile> {
-  let data: Buffer;
+  let data: Buffer | string;
   try {
-    data = await readFile(path);
+    // A text profile is read straight into a string: holding its bytes too while parsing
+    // would double the peak memory of a big one.
+    data = (await startsAsTextProfile(path)) ? await readFile(path, "utf8") : await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === "ENOENT" ? "does not exist" : code === "EISDIR" ? "is a directory" : "cannot be read";
     throw inputError(`profile ${path} ${reason}`, "check the path", error);
   }
-  return parseProfile(data, path);
+  return typeof data === "string" ? parseProfileText(data, path) : parseProfile(data, path);
+}
+
+/** The headers of the text formats (jemalloc heap_v2, gperftools heap); the binary ones never start so. */
+const TEXT_PROFILE_START = /^(heap_v2\/|heap profile:)/;
+
+async function startsAsTextProfile(path: string): Promise<boolean> {
+  const file = await open(path, "r");
+  try {
+    const head = Buffer.alloc(16);
+    const { bytesRead } = await file.read(head, 0, head.length, 0);
+    return TEXT_PROFILE_START.test(head.toString("latin1", 0, bytesRead));
+  } finally {
+    await file.close();
+  }
 }
