@@ -16,6 +16,9 @@ packages=(
   gcc-multilib musl-tools libcap2-bin     # doctor tests: 32-bit and musl programs, file capabilities
   redis-server                            # doctor test: a Debian program linked against jemalloc
   librust-jemalloc-sys-dev                # doctor test: jemalloc source, built _rjem_-prefixed like tikv-jemallocator
+  jq                                      # heap-at-peak test: a real program that frees everything before exit
+  tmux                                    # compare test: Ctrl-C in a real terminal
+  groff-base                              # the generated man page is rendered with groff -ww
 )
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
 missing=()
