@@ -34,13 +34,16 @@ function timeOnce(name, [file, args, env]) {
 }
 
 const times = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
-for (let i = 0; i < runs + 2; i++) {
-  for (const [name, command] of Object.entries(commands)) {
-    const ms = timeOnce(name, command);
-    if (i >= 2) times[name].push(ms); // two warm-up rounds fill the page cache
+try {
+  for (let i = 0; i < runs + 2; i++) {
+    for (const [name, command] of Object.entries(commands)) {
+      const ms = timeOnce(name, command);
+      if (i >= 2) times[name].push(ms); // two warm-up rounds fill the page cache (and the code cache)
+    }
   }
+} finally {
+  rmSync(scratch, { recursive: true, force: true }); // also when a command failed
 }
-rmSync(scratch, { recursive: true, force: true });
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
