@@ -18,25 +18,32 @@ const commands = {
   "allocrun --jemalloc -- true": [process.execPath, [cli, "--jemalloc", "-q", "-o", "", "--", "true"]],
   // As a shell starts it: through the #! line (/bin/sh, then node), needs node on PATH.
   "allocrun (#!) --glibc -- true": [cli, ["--glibc", "-q", "-o", "", "--", "true"]],
+  // What bin's V8 code cache of the bundle saves (the first run writes the cache).
+  "--glibc, no code cache": [process.execPath, [cli, "--glibc", "-q", "-o", "", "--", "true"], { ALLOCRUN_NO_CODE_CACHE: "1" }],
 };
 
-function timeOnce(name, [file, args], index) {
-  const finalArgs = args.map((arg) => (arg === "" ? join(scratch, `${name.replace(/\W+/g, "_")}-${index}`) : arg));
+let folders = 0;
+function timeOnce(name, [file, args, env]) {
+  // A fresh run folder per timing: allocrun never writes into one that holds files.
+  const finalArgs = args.map((arg) => (arg === "" ? join(scratch, `run-${folders++}`) : arg));
   const start = process.hrtime.bigint();
-  const result = spawnSync(file, finalArgs, { stdio: ["ignore", "ignore", "pipe"] });
+  const result = spawnSync(file, finalArgs, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...env } });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) throw new Error(`${name} failed: ${result.stderr}`);
   return ms;
 }
 
 const times = Object.fromEntries(Object.keys(commands).map((name) => [name, []]));
-for (let i = 0; i < runs + 2; i++) {
-  for (const [name, command] of Object.entries(commands)) {
-    const ms = timeOnce(name, command, i);
-    if (i >= 2) times[name].push(ms); // two warm-up rounds fill the page cache
+try {
+  for (let i = 0; i < runs + 2; i++) {
+    for (const [name, command] of Object.entries(commands)) {
+      const ms = timeOnce(name, command);
+      if (i >= 2) times[name].push(ms); // two warm-up rounds fill the page cache (and the code cache)
+    }
   }
+} finally {
+  rmSync(scratch, { recursive: true, force: true }); // also when a command failed
 }
-rmSync(scratch, { recursive: true, force: true });
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);

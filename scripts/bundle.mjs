@@ -9,7 +9,8 @@
 //   entries stay lazy and point at their bundles;
 // - whitespace and syntax are minified (parsing is part of start-up), names are kept.
 // npm packages stay external, loaded where imported.
-import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { build } from "esbuild";
 
@@ -51,6 +52,20 @@ const common = {
 };
 const isHot = (path) => HOT_ENTRIES.has(basename(path, ".ts"));
 
+// bin/allocrun.js runs main.cjs from a V8 code cache through vm.Script, where Node 20
+// refuses import() without --experimental-vm-modules. So main's imports of the other
+// bundles go through __allocrunImportEntry: bin passes one that imports from bin's own
+// module; required plainly, main.cjs uses its own import().
+const importEntryBanner =
+  'const __allocrunImportEntry = typeof __allocrunEntryImporter === "function" ? __allocrunEntryImporter : (specifier) => import(specifier);';
+/** Routes main's imports of other bundles (above) and heads main.cjs with its content hash,
+ * which names bin's code cache: hashing at every start would cost more than the cache saves. */
+function finishMainBundle(path) {
+  const code = readFileSync(path, "utf8").replace(/\bimport\(("\.\/[\w-]+\.js")\)/g, "__allocrunImportEntry($1)");
+  const hash = createHash("sha256").update(code).digest("hex");
+  writeFileSync(path, `// bundle-hash: ${hash}\n${code}`);
+}
+
 await build({
   ...common,
   entryPoints: ["src/cli/main.ts"],
@@ -58,8 +73,9 @@ await build({
   outExtension: { ".js": ".cjs" },
   // Modules find package files relative to their own URL; in CommonJS that is __filename.
   define: { "import.meta.url": "__allocrunModuleUrl" },
-  banner: { js: 'const __allocrunModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  banner: { js: `const __allocrunModuleUrl = require("node:url").pathToFileURL(__filename).href;${importEntryBanner}` },
 });
+finishMainBundle(`${staging}/main.cjs`);
 await build({ ...common, entryPoints: entryPoints.filter((path) => !isHot(path)), format: "esm" });
 
 if (existsSync(target)) renameSync(target, retired);

@@ -14,14 +14,30 @@ const GLIBC_VERSION = /GNU C Library[^\n]*?release version (\d+\.\d+(?:\.\d+)?)/
 export function readLibraryVersion(allocator: AllocatorName, realPath: string, bytes: Buffer): string | undefined {
   switch (allocator) {
     case "jemalloc":
-      return bytes.toString("latin1").match(JEMALLOC_VERSION)?.[0];
+      return matchAround(bytes, "-g", JEMALLOC_VERSION)?.[0];
     case "tcmalloc":
     case "tcmalloc-minimal":
-      return bytes.toString("latin1").match(GPERFTOOLS_VERSION)?.[1];
+      return matchAround(bytes, "gperftools ", GPERFTOOLS_VERSION)?.[1];
     case "mimalloc":
       // libmimalloc.so.2.0 → "2.0"; the soname symlink itself (libmimalloc.so.2) says less.
       return /\.so\.(\d+(?:\.\d+)+)$/.exec(basename(realPath))?.[1];
     case "glibc":
-      return bytes.toString("latin1").match(GLIBC_VERSION)?.[1];
+      return matchAround(bytes, "GNU C Library", GLIBC_VERSION)?.[1];
   }
+}
+
+/** Bytes either side of an anchor that a version string can span. */
+const WINDOW_BYTES = 160;
+
+/**
+ * The first match of `pattern` in a window around an occurrence of `anchor`, which the
+ * pattern must contain. Buffer.indexOf finds the few anchors far faster than a regular
+ * expression scans the whole library as a string (the run path reads the version).
+ */
+function matchAround(bytes: Buffer, anchor: string, pattern: RegExp): RegExpMatchArray | undefined {
+  for (let at = bytes.indexOf(anchor); at !== -1; at = bytes.indexOf(anchor, at + 1)) {
+    const match = bytes.toString("latin1", Math.max(0, at - WINDOW_BYTES), at + anchor.length + WINDOW_BYTES).match(pattern);
+    if (match) return match;
+  }
+  return undefined;
 }

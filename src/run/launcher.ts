@@ -31,6 +31,7 @@ import {
 import { holdSignals, type SignalHold } from "./signal-relay.js";
 import type { RecordedTimeline } from "./timeline-recorder.js";
 import { guardProcessGroup, signalProcessGroup, type GroupStop } from "./group-stop.js";
+import { monotonicMs } from "../core/monotonic-ms.js";
 
 export type { MemorySample } from "./sampler.js";
 export type { ObservedProcess } from "./launcher-status.js";
@@ -226,7 +227,7 @@ function beginRecord(request: LaunchRequest, child: ChildProcess): RunRecord {
   const record: RunRecord = {
     request,
     startedAt: new Date().toISOString(),
-    originMs: performance.now(),
+    originMs: monotonicMs(),
     pid: 0,
     forwardedSignals: [],
     groupStop: guardProcessGroup({ timeoutMs: request.timeoutMs, stop: request.stop, graceMs: STOP_GRACE_MS }),
@@ -334,7 +335,7 @@ function sampledOutcome(record: RunRecord, exitCode: number | null, signalNumber
     peakRssMethod: "sampled-vmhwm",
     userSeconds: summary?.cpu?.userSeconds ?? 0,
     sysSeconds: summary?.cpu?.sysSeconds ?? 0,
-    wallSeconds: (performance.now() - record.originMs) / 1000,
+    wallSeconds: (monotonicMs() - record.originMs) / 1000,
   };
 }
 

@@ -28,6 +28,7 @@ import {
   type ProcessCpuSeconds,
 } from "./proc-reader.js";
 import { DEFAULT_MAX_TIMELINE_POINTS, TimelineRecorder, type RecordedTimeline } from "./timeline-recorder.js";
+import { monotonicMs } from "../core/monotonic-ms.js";
 
 export interface MemorySample {
   /** Milliseconds since the program started. */
@@ -44,7 +45,7 @@ export interface MemorySample {
 
 export interface SamplerOptions {
   intervalMs: number;
-  /** performance.now() at program start; sample times are relative to it. */
+  /** monotonicMs() at program start; sample times are relative to it. */
   originMs: number;
   /** Streams the timeline to this CSV file as it is sampled. */
   timelinePath?: string;
@@ -153,7 +154,7 @@ export class MemorySampler {
 
   /** One sample of the whole tree; skipped silently when the main process is gone. */
   sample(): void {
-    const began = performance.now();
+    const began = monotonicMs();
     const cpuBefore = process.cpuUsage();
     const main = readProcessMemory(this.#pid);
     if (main === undefined) return;
@@ -163,9 +164,9 @@ export class MemorySampler {
     let pssMs = 0;
     let discoveryMs = 0;
     const timed = (action: () => void): number => {
-      const start = performance.now();
+      const start = monotonicMs();
       action();
-      return performance.now() - start;
+      return monotonicMs() - start;
     };
 
     let pssBytes: number | undefined;
@@ -201,7 +202,7 @@ export class MemorySampler {
     sample.hwmBytes = main.hwmBytes;
     this.#record(sample);
     this.#samples++;
-    this.#sampleMs += performance.now() - began;
+    this.#sampleMs += monotonicMs() - began;
     const cpu = process.cpuUsage(cpuBefore);
     this.#sampleCpuMs += (cpu.user + cpu.system) / 1000;
   }
