@@ -12,38 +12,45 @@ export interface FunctionRow {
 }
 
 export function computeFunctionTable(profile: StackProfile): FunctionRow[] {
-  const rows = new Map<string, FunctionRow>();
-  /** Per row, the last stack that added to its cum: recursion counts once per stack. */
-  const lastStack = new Map<FunctionRow, number>();
-  const lineWeights = new Map<FunctionRow, Map<number, number>>();
-  const rowFor = (fn: FunctionRef): FunctionRow => {
-    let row = rows.get(fn.key);
-    if (row === undefined) {
-      rows.set(fn.key, (row = { fn, flat: 0, cum: 0, line: 0 }));
-      lastStack.set(row, -1);
-    }
-    return row;
+  // One tally per function holds its row and its bookkeeping, so a frame costs one lookup.
+  const tallies = new Map<string, Tally>();
+  const tallyFor = (fn: FunctionRef): Tally => {
+    let tally = tallies.get(fn.key);
+    if (tally === undefined) tallies.set(fn.key, (tally = { row: { fn, flat: 0, cum: 0, line: 0 }, lastStack: -1, lineWeights: undefined }));
+    return tally;
   };
-  profile.stacks.forEach((stack, stackIndex) => {
+  const { stacks } = profile;
+  for (let stackIndex = 0; stackIndex < stacks.length; stackIndex++) {
+    const stack = stacks[stackIndex] as (typeof stacks)[number];
     const leaf = stack.frames[0];
-    if (leaf !== undefined) rowFor(leaf.fn).flat += stack.value;
+    if (leaf !== undefined) tallyFor(leaf.fn).row.flat += stack.value;
     for (const frame of stack.frames) {
-      const row = rowFor(frame.fn);
+      const tally = tallyFor(frame.fn);
       if (frame.line !== 0) {
-        let weights = lineWeights.get(row);
-        if (weights === undefined) lineWeights.set(row, (weights = new Map()));
-        weights.set(frame.line, (weights.get(frame.line) ?? 0) + stack.value);
+        tally.lineWeights ??= new Map();
+        tally.lineWeights.set(frame.line, (tally.lineWeights.get(frame.line) ?? 0) + stack.value);
       }
-      if (lastStack.get(row) === stackIndex) continue;
-      lastStack.set(row, stackIndex);
-      row.cum += stack.value;
+      // Recursion counts once per stack.
+      if (tally.lastStack === stackIndex) continue;
+      tally.lastStack = stackIndex;
+      tally.row.cum += stack.value;
     }
-  });
-  for (const [row, weights] of lineWeights) {
-    let best = -Infinity;
-    for (const [line, weight] of weights) if (Math.abs(weight) > best) [best, row.line] = [Math.abs(weight), line];
   }
-  return sortByFlat([...rows.values()]);
+  const rows: FunctionRow[] = [];
+  for (const { row, lineWeights } of tallies.values()) {
+    rows.push(row);
+    if (lineWeights === undefined) continue;
+    let best = -Infinity;
+    for (const [line, weight] of lineWeights) if (Math.abs(weight) > best) [best, row.line] = [Math.abs(weight), line];
+  }
+  return sortByFlat(rows);
+}
+
+interface Tally {
+  row: FunctionRow;
+  /** The last stack that added to the row's cum. */
+  lastStack: number;
+  lineWeights: Map<number, number> | undefined;
 }
 
 /** Largest flat first; ties by cum, then name (stable output for goldens). */

@@ -48,7 +48,8 @@ export function extractStacks(profile: Profile, sampleType: string): StackProfil
     if (ref === undefined) refs.set(key, (ref = { key, name, file, object }));
     return ref;
   };
-  const framesByLocation = new Map<number, StackFrame[]>();
+  // Indexed by location id (small dense integers): an array lookup per frame, not a Map's.
+  const framesByLocation: (StackFrame[] | undefined)[] = [];
   for (const location of profile.locations) {
     const object = objects.get(location.mappingId) ?? "";
     const frames: StackFrame[] =
@@ -58,7 +59,7 @@ export function extractStacks(profile: Profile, sampleType: string): StackProfil
             const fn = functions.get(line.functionId);
             return { fn: refFor(fn?.name ?? hex(location.address), fn?.filename ?? "", object), line: line.line };
           });
-    framesByLocation.set(location.id, frames);
+    framesByLocation[location.id] = frames;
   }
   const stacks: Stack[] = [];
   let total = 0;
@@ -68,11 +69,11 @@ export function extractStacks(profile: Profile, sampleType: string): StackProfil
     // Counted first so each stack's array is allocated at its exact size: a million
     // stacks grown by push would reserve a third more slots than they use.
     let length = 0;
-    for (const locationId of sample.locationIds) length += framesByLocation.get(locationId)?.length ?? 0;
+    for (const locationId of sample.locationIds) length += framesByLocation[locationId]?.length ?? 0;
     const frames = new Array<StackFrame>(length);
     let next = 0;
     for (const locationId of sample.locationIds) {
-      const expanded = framesByLocation.get(locationId);
+      const expanded = framesByLocation[locationId];
       if (expanded === undefined) continue;
       for (const frame of expanded) frames[next++] = frame;
     }

@@ -15,31 +15,64 @@ export interface CallerChain {
  * recursion folded) that carries most of its flat value.
  */
 export function findHeaviestCallers(profile: StackProfile, depth = 2): Map<string, CallerChain> {
-  const byLeaf = new Map<string, { flat: number; chains: Map<string, { callers: FunctionRef[]; value: number }> }>();
+  // Chains are found through a trie of canonical FunctionRefs (one per key) rather than a
+  // string joined per stack: at a million stacks those strings were most of the cost.
+  // `chains` keeps first-seen order, so ties resolve as before.
+  const byLeaf = new Map<FunctionRef, LeafEntry>();
+  const canonicalRefs = new Map<string, FunctionRef>();
+  const canonical = (fn: FunctionRef): FunctionRef => {
+    const known = canonicalRefs.get(fn.key);
+    if (known !== undefined) return known;
+    canonicalRefs.set(fn.key, fn);
+    return fn;
+  };
+  const scratch = new Array<FunctionRef>(depth);
   for (const stack of profile.stacks) {
     const leaf = stack.frames[0];
     if (leaf === undefined || stack.value === 0) continue;
-    const callers: FunctionRef[] = [];
-    for (let i = 1; i < stack.frames.length && callers.length < depth; i++) {
-      const fn = (stack.frames[i] as { fn: FunctionRef }).fn;
-      const previous = callers[callers.length - 1] ?? leaf.fn;
-      if (fn.key !== previous.key) callers.push(fn);
+    const leafFn = canonical(leaf.fn);
+    let count = 0;
+    for (let i = 1; i < stack.frames.length && count < depth; i++) {
+      const fn = canonical((stack.frames[i] as { fn: FunctionRef }).fn);
+      if (fn !== (count === 0 ? leafFn : scratch[count - 1])) scratch[count++] = fn;
     }
-    let entry = byLeaf.get(leaf.fn.key);
-    if (entry === undefined) byLeaf.set(leaf.fn.key, (entry = { flat: 0, chains: new Map() }));
+    let entry = byLeaf.get(leafFn);
+    if (entry === undefined) byLeaf.set(leafFn, (entry = { flat: 0, root: { children: undefined, chain: undefined }, chains: [] }));
     entry.flat += stack.value;
-    const key = callers.map((fn) => fn.key).join("\u0001");
-    const chain = entry.chains.get(key);
-    if (chain === undefined) entry.chains.set(key, { callers, value: stack.value });
-    else chain.value += stack.value;
+    let node = entry.root;
+    for (let c = 0; c < count; c++) {
+      const fn = scratch[c] as FunctionRef;
+      node.children ??= new Map();
+      let child = node.children.get(fn);
+      if (child === undefined) node.children.set(fn, (child = { children: undefined, chain: undefined }));
+      node = child;
+    }
+    if (node.chain === undefined) entry.chains.push((node.chain = { callers: scratch.slice(0, count), value: stack.value }));
+    else node.chain.value += stack.value;
   }
   const heaviest = new Map<string, CallerChain>();
-  for (const [key, entry] of byLeaf) {
-    let best: { callers: FunctionRef[]; value: number } | undefined;
-    for (const chain of entry.chains.values()) if (best === undefined || chain.value > best.value) best = chain;
-    if (best !== undefined && best.callers.length > 0) heaviest.set(key, { callers: best.callers, share: entry.flat === 0 ? 0 : best.value / entry.flat });
+  for (const [leaf, entry] of byLeaf) {
+    let best: ChainValue | undefined;
+    for (const chain of entry.chains) if (best === undefined || chain.value > best.value) best = chain;
+    if (best !== undefined && best.callers.length > 0) heaviest.set(leaf.key, { callers: best.callers, share: entry.flat === 0 ? 0 : best.value / entry.flat });
   }
   return heaviest;
+}
+
+interface ChainValue {
+  callers: FunctionRef[];
+  value: number;
+}
+
+interface ChainNode {
+  children: Map<FunctionRef, ChainNode> | undefined;
+  chain: ChainValue | undefined;
+}
+
+interface LeafEntry {
+  flat: number;
+  root: ChainNode;
+  chains: ChainValue[];
 }
 
 /** "← mid_alloc ← leak_big", with the share when other callers hold a part: "← main (62%)". */

@@ -6,7 +6,7 @@ import type { Analysis, GrowthAnalysis } from "../analysis/analysis.js";
 import type { DiffRow } from "../analysis/diff.js";
 import { sortByCum, type FunctionRow } from "../analysis/function-table.js";
 import { keepMeaningfulObjects, type UnsymbolizedObject } from "../symbolize/unsymbolized-hints.js";
-import type { StackProfile } from "../analysis/stacks.js";
+import type { FunctionRef, StackProfile } from "../analysis/stacks.js";
 import { findHeaviestCallers, formatCallerChain, type CallerChain } from "./callers.js";
 import { cell, renderTable, type Cell, type Table, type TableStyle } from "./table.js";
 import { formatDelta, formatPercentOf, formatValue, percentOf } from "./values.js";
@@ -130,12 +130,29 @@ export function renderTextReport(analysis: Analysis, options: TextReportOptions)
 
 /** Per object file name: the value of the stacks that pass through its unnamed frames. */
 function valueHeldByUnnamedFrames(profile: StackProfile): Map<string, number> {
-  const held = new Map<string, number>();
-  for (const stack of profile.stacks) {
-    const objects = new Set(stack.frames.filter((frame) => frame.fn.name.startsWith(`${frame.fn.object}+0x`)).map((frame) => frame.fn.object));
-    for (const object of objects) held.set(object, (held.get(object) ?? 0) + stack.value);
+  // Whether a function is unnamed is decided once per FunctionRef, not once per frame; a
+  // stack counts once per object (`lastStack`) however many of its frames are in it.
+  const heldByObject = new Map<string, { value: number; lastStack: number }>();
+  const heldOf = new Map<FunctionRef, { value: number; lastStack: number } | null>();
+  const { stacks } = profile;
+  for (let s = 0; s < stacks.length; s++) {
+    const stack = stacks[s] as (typeof stacks)[number];
+    for (const { fn } of stack.frames) {
+      let held = heldOf.get(fn);
+      if (held === undefined) {
+        held = null;
+        if (fn.name.startsWith(`${fn.object}+0x`)) {
+          held = heldByObject.get(fn.object) ?? { value: 0, lastStack: -1 };
+          heldByObject.set(fn.object, held);
+        }
+        heldOf.set(fn, held);
+      }
+      if (held === null || held.lastStack === s) continue;
+      held.lastStack = s;
+      held.value += stack.value;
+    }
   }
-  return held;
+  return new Map([...heldByObject].map(([object, held]) => [object, held.value]));
 }
 
 const SPARKS = "▁▂▃▄▅▆▇█";
