@@ -1,8 +1,21 @@
 // One mapped object (executable or shared library) as the symbolizer sees it: its PT_LOAD
 // segments for file offset → vaddr, its build-id, whether symbols and DWARF are available
 // (in the file or a separate debug file), and its function symbols, read on demand.
-import { findSymbol, FunctionSymbolIndex, parseElf, readElfFileForSymbols, readFunctionSymbols, type FunctionSymbol, type LoadedElf } from "../elf/index.js";
-import { PT_LOAD } from "../elf/index.js";
+import {
+  findFunctionStart,
+  findSymbol,
+  FunctionSymbolIndex,
+  parseElf,
+  PT_LOAD,
+  readElfFileForSymbols,
+  readFunctionRanges,
+  readFunctionSymbols,
+  readSectionContents,
+  SHT_NOBITS,
+  type FunctionRanges,
+  type FunctionSymbol,
+  type LoadedElf,
+} from "../elf/index.js";
 import { findDebugFile } from "./debug-file.js";
 import { isInRanges, readDebugAranges } from "./dwarf-ranges.js";
 import { stampKey, statStamp, type FileStamp, type ObjectMeta, type Segment, type SymbolCache } from "./symbol-cache.js";
@@ -12,6 +25,8 @@ export class ObjectFile {
   private loaded: LoadedElf | undefined;
   private debugLoaded: LoadedElf | undefined;
   private symbols: { find(vaddr: number): FunctionSymbol | undefined } | undefined;
+  /** From the unwind tables, read at the first unnamed address; null when there are none. */
+  private unwindRanges: FunctionRanges | null | undefined;
 
   private constructor(
     readonly path: string,
@@ -80,6 +95,32 @@ export class ObjectFile {
   findFunctionSymbol(vaddr: number): FunctionSymbol | undefined {
     this.symbols ??= this.readSymbols();
     return this.symbols.find(vaddr);
+  }
+
+  /**
+   * The start of the function holding vaddr by the unwind tables (.eh_frame), which
+   * `strip` keeps: groups the unnamed addresses of one function. Undefined outside them.
+   */
+  findUnwindFunctionStart(vaddr: number): number | undefined {
+    if (this.unwindRanges === undefined) this.unwindRanges = this.readUnwindRanges() ?? null;
+    return this.unwindRanges === null ? undefined : findFunctionStart(this.unwindRanges, vaddr);
+  }
+
+  private readUnwindRanges(): FunctionRanges | undefined {
+    this.loaded ??= readElfFileForSymbols(this.path);
+    const { elf } = this.loaded;
+    const section = (name: string) => elf.sections.find((candidate) => candidate.name === name && candidate.type !== SHT_NOBITS && candidate.size > 0);
+    const frame = section(".eh_frame");
+    if (frame === undefined) return undefined;
+    const header = section(".eh_frame_hdr");
+    const [frameBytes, headerBytes] = readSectionContents(this.path, header === undefined ? [frame] : [frame, header]);
+    if (frameBytes === undefined) return undefined;
+    return readFunctionRanges(
+      { bytes: frameBytes, addr: frame.addr },
+      header === undefined || headerBytes === undefined ? undefined : { bytes: headerBytes, addr: header.addr },
+      elf.endianness === "little",
+      elf.bits === 64,
+    );
   }
 
   private readSymbols(): { find(vaddr: number): FunctionSymbol | undefined } {
