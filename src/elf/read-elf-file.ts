@@ -113,7 +113,7 @@ export function readElfIdentity(path: string): ElfIdentity {
 }
 
 /** The file bytes of the given sections, read by offset (not the whole file). */
-export function readSectionContents(path: string, sections: readonly SectionHeader[]): Buffer[] {
+export function readSectionContents(path: string, sections: readonly Pick<SectionHeader, "offset" | "size">[]): Buffer[] {
   return withOpenFile(path, (fd) =>
     sections.map((section) => {
       const bytes = Buffer.alloc(section.size);

@@ -12,13 +12,14 @@ import {
   readFunctionSymbols,
   readSectionContents,
   SHT_NOBITS,
+  type ElfFile,
   type FunctionRanges,
   type FunctionSymbol,
   type LoadedElf,
 } from "../elf/index.js";
 import { findDebugFile } from "./debug-file.js";
 import { isInRanges, readDebugAranges } from "./dwarf-ranges.js";
-import { stampKey, statStamp, type FileStamp, type ObjectMeta, type Segment, type SymbolCache } from "./symbol-cache.js";
+import { stampKey, statStamp, type FileStamp, type ObjectMeta, type SectionPlace, type Segment, type SymbolCache, type UnwindSections } from "./symbol-cache.js";
 import { readFileSync } from "node:fs";
 
 export class ObjectFile {
@@ -60,6 +61,7 @@ export class ObjectFile {
       hasDebugInfo: dwarf !== undefined,
       debugFile: debug?.elf.fileName,
       dwarfRanges: dwarf === undefined ? undefined : readDebugAranges(dwarf.buffer, dwarf.elf.sections, dwarf.elf.endianness === "little"),
+      unwindSections: unwindSectionsOf(elf),
     };
     cache.writeMeta(stamp, meta);
     const object = new ObjectFile(path, stamp, meta, loaded);
@@ -107,20 +109,18 @@ export class ObjectFile {
   }
 
   private readUnwindRanges(): FunctionRanges | undefined {
-    this.loaded ??= readElfFileForSymbols(this.path);
-    const { elf } = this.loaded;
-    const section = (name: string) => elf.sections.find((candidate) => candidate.name === name && candidate.type !== SHT_NOBITS && candidate.size > 0);
-    const frame = section(".eh_frame");
-    if (frame === undefined) return undefined;
-    const header = section(".eh_frame_hdr");
+    // Caches written before the places were recorded: find them in the headers.
+    if (this.meta.unwindSections === undefined) {
+      this.loaded ??= readElfFileForSymbols(this.path);
+      this.meta.unwindSections = unwindSectionsOf(this.loaded.elf);
+    }
+    const places = this.meta.unwindSections;
+    if (places === null) return undefined;
+    const { frame, header, littleEndian, is64 } = places;
     const [frameBytes, headerBytes] = readSectionContents(this.path, header === undefined ? [frame] : [frame, header]);
     if (frameBytes === undefined) return undefined;
-    return readFunctionRanges(
-      { bytes: frameBytes, addr: frame.addr },
-      header === undefined || headerBytes === undefined ? undefined : { bytes: headerBytes, addr: header.addr },
-      elf.endianness === "little",
-      elf.bits === 64,
-    );
+    const headerSection = header === undefined || headerBytes === undefined ? undefined : { bytes: headerBytes, addr: header.addr };
+    return readFunctionRanges({ bytes: frameBytes, addr: frame.addr }, headerSection, littleEndian, is64);
   }
 
   private readSymbols(): { find(vaddr: number): FunctionSymbol | undefined } {
@@ -131,6 +131,18 @@ export class ObjectFile {
     const merged = mergeSymbols(readFunctionSymbols(this.loaded.elf, this.loaded.buffer), readFunctionSymbols(this.debugLoaded.elf, this.debugLoaded.buffer));
     return { find: (vaddr) => findSymbol(merged, vaddr) };
   }
+}
+
+/** Where the unwind tables lie (read later, only if an address stays unnamed). */
+function unwindSectionsOf(elf: ElfFile): UnwindSections | null {
+  const place = (name: string): SectionPlace | undefined => {
+    const section = elf.sections.find((candidate) => candidate.name === name && candidate.type !== SHT_NOBITS && candidate.size > 0);
+    return section === undefined ? undefined : { offset: section.offset, addr: section.addr, size: section.size };
+  };
+  const frame = place(".eh_frame");
+  if (frame === undefined) return null;
+  const header = place(".eh_frame_hdr");
+  return { frame, ...(header === undefined ? {} : { header }), littleEndian: elf.endianness === "little", is64: elf.bits === 64 };
 }
 
 /**

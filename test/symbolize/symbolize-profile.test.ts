@@ -153,10 +153,14 @@ describe("symbolizeProfile", () => {
     expect(elf.hasSymtab).toBe(false);
     const at = (vaddr: number) => ({ fileOffset: vaddrToFileOffset(elf, vaddr) as number, isReturnAddress: false });
     const profile = syntheticProfile(program, [[at(a.start + 2)], [at(a.start + a.size - 1)], [at(b.start + 1)], [at(a.start + 4), at(b.start)]]);
-    const { profile: named } = await symbolizeProfile(profile, { ...base, lineTool: "none" });
     const [labelA, labelB] = [`twofuncs+0x${a.start.toString(16)}`, `twofuncs+0x${b.start.toString(16)}`];
-    expect(outerNames(named)).toEqual([labelA, labelA, labelB, labelA, labelB]);
-    expect(named.functions.map((fn) => fn.name).sort()).toEqual([labelA, labelB].sort());
+    // Cold, then warm from the cache (where the unwind sections lie comes from it).
+    const cacheDirectory = scratch();
+    for (const pass of ["cold", "warm"]) {
+      const { profile: named } = await symbolizeProfile(profile, { ...base, lineTool: "none", cacheDirectory });
+      expect(outerNames(named), pass).toEqual([labelA, labelA, labelB, labelA, labelB]);
+      expect(named.functions.map((fn) => fn.name).sort(), pass).toEqual([labelA, labelB].sort());
+    }
   });
 
   const libc = "/usr/lib/x86_64-linux-gnu/libc.so.6";
