@@ -7,5 +7,6 @@ export { fileOffsetToVaddr, vaddrToFileOffset } from "./address.js";
 export { readFunctionSymbols, findSymbol, hasSymbolNamed, FunctionSymbolIndex, type FunctionSymbol, type SymbolBinding } from "./symbols.js";
 export { findPreloadMismatches, isPreloadable, loaderFamily, type LoaderFamily, type PreloadMismatch } from "./loader.js";
 export { containsAscii, containsCString } from "./strings.js";
-export { readElfFile, readElfFileForSymbols, readElfIdentity, type LoadedElf } from "./read-elf-file.js";
+export { readElfFile, readElfFileForSymbols, readElfIdentity, readSectionContents, type LoadedElf } from "./read-elf-file.js";
+export { readFunctionRanges, findFunctionStart, type FunctionRanges, type SectionBytes } from "./eh-frame.js";
 export { readBuildIdFromFile } from "./read-build-id.js";

@@ -4,7 +4,7 @@ import { inputError, isAllocrunError } from "../core/errors.js";
 import { ByteReader } from "./byte-reader.js";
 import { PT_DYNAMIC, PT_INTERP, PT_NOTE, SHT_DYNAMIC, SHT_DYNSYM, SHT_NOTE, SHT_STRTAB, SHT_SYMTAB } from "./constants.js";
 import { ELF_IDENTITY_BYTES, hasElfMagic, parseElf, parseElfIdentity } from "./parse-elf.js";
-import type { ElfFile, ElfIdentity } from "./types.js";
+import type { ElfFile, ElfIdentity, SectionHeader } from "./types.js";
 
 export interface LoadedElf {
   elf: ElfFile;
@@ -66,12 +66,7 @@ function readNeededParts(fd: number, size: number, path: string): Buffer | undef
   const buffer = Buffer.alloc(size);
   const fill = (offset: number, length: number) => {
     if (offset < 0 || length <= 0 || offset >= size) return;
-    const end = Math.min(size, offset + length);
-    for (let at = offset; at < end; ) {
-      const read = readSync(fd, buffer, at, end - at, at);
-      if (read <= 0) break;
-      at += read;
-    }
+    readFully(fd, buffer, offset, Math.min(size, offset + length) - offset, offset);
   };
   fill(0, ELF_IDENTITY_BYTES);
   if (!hasElfMagic(buffer)) return undefined;
@@ -110,6 +105,25 @@ function readNeededParts(fd: number, size: number, path: string): Buffer | undef
 
 /** Reads only the first 64 bytes: class, byte order, type, machine. */
 export function readElfIdentity(path: string): ElfIdentity {
+  return withOpenFile(path, (fd) => {
+    const head = Buffer.alloc(ELF_IDENTITY_BYTES);
+    const length = readSync(fd, head, 0, head.length, 0);
+    return parseElfIdentity(head.subarray(0, length), path);
+  });
+}
+
+/** The file bytes of the given sections, read by offset (not the whole file). */
+export function readSectionContents(path: string, sections: readonly Pick<SectionHeader, "offset" | "size">[]): Buffer[] {
+  return withOpenFile(path, (fd) =>
+    sections.map((section) => {
+      const bytes = Buffer.alloc(section.size);
+      return bytes.subarray(0, readFully(fd, bytes, 0, bytes.length, section.offset));
+    }),
+  );
+}
+
+/** Runs `use` on the open file; failures other than AllocrunErrors become "cannot be read". */
+function withOpenFile<T>(path: string, use: (fd: number) => T): T {
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -117,13 +131,22 @@ export function readElfIdentity(path: string): ElfIdentity {
     throw readFailed(path, error);
   }
   try {
-    const head = Buffer.alloc(ELF_IDENTITY_BYTES);
-    const length = readSync(fd, head, 0, head.length, 0);
-    return parseElfIdentity(head.subarray(0, length), path);
+    return use(fd);
   } catch (error) {
     if (isAllocrunError(error)) throw error;
     throw readFailed(path, error);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Reads `length` bytes at file `position` into buffer[at…] (fewer at end of file); returns the count. */
+function readFully(fd: number, buffer: Buffer, at: number, length: number, position: number): number {
+  let done = 0;
+  while (done < length) {
+    const read = readSync(fd, buffer, at + done, length - done, position + done);
+    if (read <= 0) break;
+    done += read;
+  }
+  return done;
 }

@@ -5,6 +5,7 @@
 import { ByteReader } from "./byte-reader.js";
 import { SHT_DYNSYM, SHT_SYMTAB, STB_GLOBAL, STB_LOCAL, STB_WEAK, STT_FUNC, STT_GNU_IFUNC } from "./constants.js";
 import { EM_ARM } from "./machine.js";
+import { lastAtOrBelow } from "./sorted-search.js";
 import type { ElfFile } from "./types.js";
 
 export type SymbolBinding = "local" | "global" | "weak" | "other";
@@ -210,18 +211,7 @@ export class FunctionSymbolIndex {
   find(vaddr: number): FunctionSymbol | undefined {
     const { values } = this;
     // Last entry at or below vaddr; entries sharing an address are aliases of one another.
-    let low = 0;
-    let high = values.length - 1;
-    let candidate = -1;
-    while (low <= high) {
-      const middle = (low + high) >>> 1;
-      if ((values[middle] as number) <= vaddr) {
-        candidate = middle;
-        low = middle + 1;
-      } else {
-        high = middle - 1;
-      }
-    }
+    const candidate = lastAtOrBelow(values, vaddr);
     // Walk back over distinct addresses, as findSymbol does over its one-per-address list.
     let distinct = 0;
     for (let index = candidate; index >= 0 && distinct < MAX_LOOKBACK; ) {

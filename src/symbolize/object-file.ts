@@ -1,17 +1,33 @@
 // One mapped object (executable or shared library) as the symbolizer sees it: its PT_LOAD
 // segments for file offset → vaddr, its build-id, whether symbols and DWARF are available
 // (in the file or a separate debug file), and its function symbols, read on demand.
-import { findSymbol, FunctionSymbolIndex, parseElf, readElfFileForSymbols, readFunctionSymbols, type FunctionSymbol, type LoadedElf } from "../elf/index.js";
-import { PT_LOAD } from "../elf/index.js";
+import {
+  findFunctionStart,
+  findSymbol,
+  FunctionSymbolIndex,
+  parseElf,
+  PT_LOAD,
+  readElfFileForSymbols,
+  readFunctionRanges,
+  readFunctionSymbols,
+  readSectionContents,
+  SHT_NOBITS,
+  type ElfFile,
+  type FunctionRanges,
+  type FunctionSymbol,
+  type LoadedElf,
+} from "../elf/index.js";
 import { findDebugFile } from "./debug-file.js";
 import { isInRanges, readDebugAranges } from "./dwarf-ranges.js";
-import { stampKey, statStamp, type FileStamp, type ObjectMeta, type Segment, type SymbolCache } from "./symbol-cache.js";
+import { stampKey, statStamp, type FileStamp, type ObjectMeta, type SectionPlace, type Segment, type SymbolCache, type UnwindSections } from "./symbol-cache.js";
 import { readFileSync } from "node:fs";
 
 export class ObjectFile {
   private loaded: LoadedElf | undefined;
   private debugLoaded: LoadedElf | undefined;
   private symbols: { find(vaddr: number): FunctionSymbol | undefined } | undefined;
+  /** From the unwind tables, read at the first unnamed address; null when there are none. */
+  private unwindRanges: FunctionRanges | null | undefined;
 
   private constructor(
     readonly path: string,
@@ -45,6 +61,7 @@ export class ObjectFile {
       hasDebugInfo: dwarf !== undefined,
       debugFile: debug?.elf.fileName,
       dwarfRanges: dwarf === undefined ? undefined : readDebugAranges(dwarf.buffer, dwarf.elf.sections, dwarf.elf.endianness === "little"),
+      unwindSections: unwindSectionsOf(elf),
     };
     cache.writeMeta(stamp, meta);
     const object = new ObjectFile(path, stamp, meta, loaded);
@@ -82,6 +99,30 @@ export class ObjectFile {
     return this.symbols.find(vaddr);
   }
 
+  /**
+   * The start of the function holding vaddr by the unwind tables (.eh_frame), which
+   * `strip` keeps: groups the unnamed addresses of one function. Undefined outside them.
+   */
+  findUnwindFunctionStart(vaddr: number): number | undefined {
+    if (this.unwindRanges === undefined) this.unwindRanges = this.readUnwindRanges() ?? null;
+    return this.unwindRanges === null ? undefined : findFunctionStart(this.unwindRanges, vaddr);
+  }
+
+  private readUnwindRanges(): FunctionRanges | undefined {
+    // Caches written before the places were recorded: find them in the headers.
+    if (this.meta.unwindSections === undefined) {
+      this.loaded ??= readElfFileForSymbols(this.path);
+      this.meta.unwindSections = unwindSectionsOf(this.loaded.elf);
+    }
+    const places = this.meta.unwindSections;
+    if (places === null) return undefined;
+    const { frame, header, littleEndian, is64 } = places;
+    const [frameBytes, headerBytes] = readSectionContents(this.path, header === undefined ? [frame] : [frame, header]);
+    if (frameBytes === undefined) return undefined;
+    const headerSection = header === undefined || headerBytes === undefined ? undefined : { bytes: headerBytes, addr: header.addr };
+    return readFunctionRanges({ bytes: frameBytes, addr: frame.addr }, headerSection, littleEndian, is64);
+  }
+
   private readSymbols(): { find(vaddr: number): FunctionSymbol | undefined } {
     this.loaded ??= readElfFileForSymbols(this.path);
     if (this.meta.debugFile !== undefined) this.debugLoaded ??= loadDebugElf(this.meta.debugFile);
@@ -90,6 +131,18 @@ export class ObjectFile {
     const merged = mergeSymbols(readFunctionSymbols(this.loaded.elf, this.loaded.buffer), readFunctionSymbols(this.debugLoaded.elf, this.debugLoaded.buffer));
     return { find: (vaddr) => findSymbol(merged, vaddr) };
   }
+}
+
+/** Where the unwind tables lie (read later, only if an address stays unnamed). */
+function unwindSectionsOf(elf: ElfFile): UnwindSections | null {
+  const place = (name: string): SectionPlace | undefined => {
+    const section = elf.sections.find((candidate) => candidate.name === name && candidate.type !== SHT_NOBITS && candidate.size > 0);
+    return section === undefined ? undefined : { offset: section.offset, addr: section.addr, size: section.size };
+  };
+  const frame = place(".eh_frame");
+  if (frame === undefined) return null;
+  const header = place(".eh_frame_hdr");
+  return { frame, ...(header === undefined ? {} : { header }), littleEndian: elf.endianness === "little", is64: elf.bits === 64 };
 }
 
 /**

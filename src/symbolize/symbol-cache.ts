@@ -27,6 +27,25 @@ export interface ObjectMeta {
   debugFile: string | undefined;
   /** Addresses DWARF covers (.debug_aranges); undefined when unknown (send everything). */
   dwarfRanges?: [number, number][];
+  /**
+   * Where .eh_frame (and .eh_frame_hdr) lie, so warm runs read only them; null: no unwind
+   * tables; absent in caches written before it was recorded.
+   */
+  unwindSections?: UnwindSections | null;
+}
+
+/** A section's place in the file and in memory. */
+export interface SectionPlace {
+  offset: number;
+  addr: number;
+  size: number;
+}
+
+export interface UnwindSections {
+  frame: SectionPlace;
+  header?: SectionPlace;
+  littleEndian: boolean;
+  is64: boolean;
 }
 
 /** [function, file, line]; an empty list means "no symbol covers this address". */

@@ -299,7 +299,7 @@ function buildSymbolizedTables(
       const mapping = mappings.get(location.mappingId);
       const label =
         lookup !== undefined
-          ? `${basename(mapping?.file ?? lookup.object.path)}+0x${lookup.vaddr.toString(16)}`
+          ? `${basename(mapping?.file ?? lookup.object.path)}+0x${unnamedFunctionStart(lookup).toString(16)}`
           : (staleLabels.get(location.id) ?? `0x${location.address.toString(16)}`);
       // Objects with a full symbol table are not "missing symbols" (a PLT stub, a gap).
       if (lookup !== undefined && mapping !== undefined && !lookup.object.meta.hasSymtab) {
@@ -310,6 +310,12 @@ function buildSymbolizedTables(
     return { ...location, lines };
   });
   return { ...profile, locations, functions };
+}
+
+/** Where an unnamed address's function starts by the unwind tables, else the address itself:
+ * one row per function of a stripped object instead of one per address. */
+function unnamedFunctionStart({ object, vaddr }: Lookup): number {
+  return object.findUnwindFunctionStart(vaddr) ?? vaddr;
 }
 
 function describeFailures(failures: Map<string, FailureEntry>, owners: Map<string, string>): UnsymbolizedObject[] {

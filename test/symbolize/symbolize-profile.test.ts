@@ -6,6 +6,7 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } fr
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Profile } from "../../src/profile/model.js";
+import { readElfFile, vaddrToFileOffset } from "../../src/elf/index.js";
 import { readProfileFile } from "../../src/profile/read-profile.js";
 import { symbolizeProfile, type SymbolizeOptions } from "../../src/symbolize/symbolize-profile.js";
 import { PROFILE_FIXTURES_DIR } from "../profile/fixtures.js";
@@ -127,8 +128,39 @@ describe("symbolizeProfile", () => {
     execFileSync("strip", ["--strip-all", library]);
     const profile = syntheticProfile(library, [[{ fileOffset: hidden.value + 12, isReturnAddress: true }]]);
     const { profile: named, unsymbolizedObjects } = await symbolizeProfile(profile, base);
-    expect(outerNames(named)).toEqual([`libdemo.so+0x${(hidden.value + 11).toString(16)}`]);
+    // The unwind tables place the address in hidden_alloc: named by where it starts.
+    expect(outerNames(named)).toEqual([`libdemo.so+0x${hidden.value.toString(16)}`]);
     expect(unsymbolizedObjects).toEqual([expect.objectContaining({ path: library, reason: "stripped", hint: expect.stringContaining("-g") })]);
+  });
+
+  it("folds the unnamed addresses of one function of a stripped program into one row object+0xSTART (.eh_frame)", async () => {
+    const program = compile(
+      "twofuncs.c",
+      "#include <stdlib.h>\n#include <string.h>\n__attribute__((noinline)) void *alloc_a(size_t n) { void *p = malloc(n); memset(p, 1, n); return realloc(p, n * 2); }\n__attribute__((noinline)) void *alloc_b(size_t n) { return calloc(1, n); }\nint main(int argc, char **argv) { (void)argv; free(alloc_a((size_t)argc * 64)); free(alloc_b(32)); return 0; }\n",
+      ["-O1"],
+    );
+    // Function extents from the unstripped build (one nm call), before strip removes them.
+    const nm = execFileSync("nm", ["--print-size", "--defined-only", program], { encoding: "utf8" });
+    const extent = (name: string) => {
+      const match = new RegExp(`^([0-9a-f]+) ([0-9a-f]+) T ${name}$`, "m").exec(nm);
+      if (match === null) throw new Error(`nm shows no ${name}`);
+      return { start: parseInt(match[1] as string, 16), size: parseInt(match[2] as string, 16) };
+    };
+    const [a, b] = [extent("alloc_a"), extent("alloc_b")];
+    expect(a.size).toBeGreaterThan(12);
+    execFileSync("strip", ["--strip-all", program]);
+    const { elf } = readElfFile(program);
+    expect(elf.hasSymtab).toBe(false);
+    const at = (vaddr: number) => ({ fileOffset: vaddrToFileOffset(elf, vaddr) as number, isReturnAddress: false });
+    const profile = syntheticProfile(program, [[at(a.start + 2)], [at(a.start + a.size - 1)], [at(b.start + 1)], [at(a.start + 4), at(b.start)]]);
+    const [labelA, labelB] = [`twofuncs+0x${a.start.toString(16)}`, `twofuncs+0x${b.start.toString(16)}`];
+    // Cold, then warm from the cache (where the unwind sections lie comes from it).
+    const cacheDirectory = scratch();
+    for (const pass of ["cold", "warm"]) {
+      const { profile: named } = await symbolizeProfile(profile, { ...base, lineTool: "none", cacheDirectory });
+      expect(outerNames(named), pass).toEqual([labelA, labelA, labelB, labelA, labelB]);
+      expect(named.functions.map((fn) => fn.name).sort(), pass).toEqual([labelA, labelB].sort());
+    }
   });
 
   const libc = "/usr/lib/x86_64-linux-gnu/libc.so.6";
