@@ -40,7 +40,7 @@ describe("allocrun analyze", () => {
     const json = JSON.parse(result.stdout) as { schemaVersion: number; top: { function: string }[]; total: number; unit: string };
     expect(json.schemaVersion).toBe(1);
     expect(json.unit).toBe("bytes");
-    expect(json.top.map((row) => row.function)).toEqual(["leaf_alloc", "main", "libstdc++.so.6.0.30+0xa57b9"]);
+    expect(json.top.map((row) => row.function)).toEqual(["leaf_alloc", "main", "libstdc++.so.6.0.30+0xa5780"]);
   });
 
   it("takes the format from the -o extension and says where it wrote", async () => {
