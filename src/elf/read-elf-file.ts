@@ -115,15 +115,12 @@ export function readElfIdentity(path: string): ElfIdentity {
 /** The file bytes of the given sections, read by offset (not the whole file). */
 export function readSectionContents(path: string, sections: readonly Pick<SectionHeader, "offset" | "size">[]): Buffer[] {
   return withOpenFile(path, (fd) =>
-    sections.map((section) => {
-      const bytes = Buffer.alloc(section.size);
-      return bytes.subarray(0, readFully(fd, bytes, 0, bytes.length, section.offset));
-    }),
+    sections.map((section) => readFileRange(fd, section.offset, section.size)),
   );
 }
 
 /** Runs `use` on the open file; failures other than AllocrunErrors become "cannot be read". */
-function withOpenFile<T>(path: string, use: (fd: number) => T): T {
+export function withOpenFile<T>(path: string, use: (fd: number) => T): T {
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -138,6 +135,12 @@ function withOpenFile<T>(path: string, use: (fd: number) => T): T {
   } finally {
     closeSync(fd);
   }
+}
+
+/** `length` bytes of the open file from `position` (fewer at end of file). */
+export function readFileRange(fd: number, position: number, length: number): Buffer {
+  const bytes = Buffer.alloc(length);
+  return bytes.subarray(0, readFully(fd, bytes, 0, length, position));
 }
 
 /** Reads `length` bytes at file `position` into buffer[at…] (fewer at end of file); returns the count. */
