@@ -6,7 +6,8 @@ import type { UnsymbolizedObject } from "../symbolize/unsymbolized-hints.js";
 import { diffProfiles, type ProfileDiff } from "./diff.js";
 import { computeFunctionTable, type FunctionRow } from "./function-table.js";
 import { countDumpsBeforeFreeing, rankGrowth, type GrowthRow } from "./growth.js";
-import { extractStacks, type FunctionRef, type StackProfile } from "./stacks.js";
+import { extractStackTable, type StackTable } from "./stack-table.js";
+import { isUnnamedFunction } from "./stacks.js";
 
 /** A symbolized profile with allocator frames dropped, and where it came from. */
 export interface PreparedProfile {
@@ -20,12 +21,12 @@ export interface Analysis {
   format: ProfileFormat;
   sampleType: ValueType;
   total: number;
-  stacks: StackProfile;
+  stacks: StackTable;
   /** Every function, largest flat first. */
   rows: FunctionRow[];
   /** Only objects whose unnamed frames appear in the analysed stacks. */
   unsymbolizedObjects: UnsymbolizedObject[];
-  base?: { source: string; stacks: StackProfile; diff: ProfileDiff };
+  base?: { source: string; stacks: StackTable; diff: ProfileDiff };
 }
 
 export interface GrowthAnalysis {
@@ -43,7 +44,7 @@ export interface GrowthAnalysis {
 }
 
 export function analyzeProfile(prepared: PreparedProfile, sampleType: string, base?: PreparedProfile): Analysis {
-  const stacks = extractStacks(prepared.profile, sampleType);
+  const stacks = extractStackTable(prepared.profile, sampleType);
   const analysis: Analysis = {
     source: prepared.source,
     format: prepared.profile.format,
@@ -51,29 +52,29 @@ export function analyzeProfile(prepared: PreparedProfile, sampleType: string, ba
     total: stacks.total,
     stacks,
     rows: computeFunctionTable(stacks),
-    unsymbolizedObjects: objectsSeenIn([stacks], prepared.unsymbolizedObjects),
+    unsymbolizedObjects: objectsSeenIn(stacks, prepared.unsymbolizedObjects),
   };
   if (base !== undefined) {
-    const baseStacks = extractStacks(base.profile, sampleType);
+    const baseStacks = extractStackTable(base.profile, sampleType);
     analysis.base = { source: base.source, stacks: baseStacks, diff: diffProfiles(stacks, baseStacks) };
-    analysis.unsymbolizedObjects = mergeObjects(analysis.unsymbolizedObjects, objectsSeenIn([baseStacks], base.unsymbolizedObjects));
+    analysis.unsymbolizedObjects = mergeObjects(analysis.unsymbolizedObjects, objectsSeenIn(baseStacks, base.unsymbolizedObjects));
   }
   return analysis;
 }
 
 /** Growth across dumps given in time order; `seconds`, when known, adds growth per second. */
 export function analyzeGrowth(series: readonly PreparedProfile[], sampleType: string, seconds?: readonly number[]): GrowthAnalysis {
-  const stacks = series.map((prepared) => extractStacks(prepared.profile, sampleType));
+  const stacks = series.map((prepared) => extractStackTable(prepared.profile, sampleType));
   const ranked = countDumpsBeforeFreeing(stacks.map((profile) => profile.total));
   const first = series[0] as PreparedProfile;
   let unsymbolized: UnsymbolizedObject[] = [];
   series.forEach((prepared, index) => {
-    unsymbolized = mergeObjects(unsymbolized, objectsSeenIn([stacks[index] as StackProfile], prepared.unsymbolizedObjects));
+    unsymbolized = mergeObjects(unsymbolized, objectsSeenIn(stacks[index] as StackTable, prepared.unsymbolizedObjects));
   });
   return {
     sources: series.map((prepared) => prepared.source),
     format: first.profile.format,
-    sampleType: (stacks[0] as StackProfile).sampleType,
+    sampleType: (stacks[0] as StackTable).sampleType,
     totals: stacks.map((profile) => profile.total),
     ignoredSources: series.slice(ranked).map((prepared) => prepared.source),
     perSecond: seconds !== undefined,
@@ -82,19 +83,9 @@ export function analyzeGrowth(series: readonly PreparedProfile[], sampleType: st
   };
 }
 
-function objectsSeenIn(profiles: StackProfile[], objects: UnsymbolizedObject[]): UnsymbolizedObject[] {
-  const unnamed = new Set<string>();
-  // Frames share their function: look at each function once, not at every frame.
-  const seen = new Set<FunctionRef>();
-  for (const profile of profiles) {
-    for (const stack of profile.stacks) {
-      for (const { fn } of stack.frames) {
-        if (seen.has(fn)) continue;
-        seen.add(fn);
-        if (fn.name.startsWith(`${fn.object}+0x`)) unnamed.add(fn.object);
-      }
-    }
-  }
+/** The objects whose unnamed functions the stacks reach (a table lists only functions its stacks reach). */
+function objectsSeenIn(stacks: StackTable, objects: UnsymbolizedObject[]): UnsymbolizedObject[] {
+  const unnamed = new Set(stacks.functions.filter(isUnnamedFunction).map((fn) => fn.object));
   return objects.filter((object) => unnamed.has(object.path.slice(object.path.lastIndexOf("/") + 1)));
 }
 

@@ -1,7 +1,7 @@
 // The call graph jeprof --dot/--pdf draws: one node per function (flat, cum) and one edge
 // per caller → callee pair, weighted by the stacks that pass through it (once per stack).
 import { computeFunctionTable, type FunctionRow } from "./function-table.js";
-import type { StackProfile } from "./stacks.js";
+import { asStackTable, type Stacks } from "./stack-table.js";
 
 export interface CallEdge {
   caller: string;
@@ -15,21 +15,25 @@ export interface CallGraph {
   total: number;
 }
 
-export function buildCallGraph(profile: StackProfile): CallGraph {
-  const edges = new Map<string, CallEdge>();
-  for (const stack of profile.stacks) {
-    const seen = new Set<string>();
-    for (let i = 1; i < stack.frames.length; i++) {
-      const callee = (stack.frames[i - 1] as { fn: { key: string } }).fn.key;
-      const caller = (stack.frames[i] as { fn: { key: string } }).fn.key;
+export function buildCallGraph(stacks: Stacks): CallGraph {
+  const table = asStackTable(stacks);
+  const { functions, frameFunctions, stackFrames, stackStarts, values } = table;
+  // Keyed by caller and callee index; `lastStack` counts an edge once per stack.
+  const edges = new Map<number, CallEdge & { lastStack: number }>();
+  for (let s = 0; s < table.stackCount; s++) {
+    const end = stackStarts[s + 1] as number;
+    for (let i = (stackStarts[s] as number) + 1; i < end; i++) {
+      const callee = frameFunctions[stackFrames[i - 1] as number] as number;
+      const caller = frameFunctions[stackFrames[i] as number] as number;
       if (caller === callee) continue;
-      const key = `${caller}\u0001${callee}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      const key = caller * functions.length + callee;
       let edge = edges.get(key);
-      if (edge === undefined) edges.set(key, (edge = { caller, callee, value: 0 }));
-      edge.value += stack.value;
+      if (edge === undefined) edges.set(key, (edge = { caller: (functions[caller] as { key: string }).key, callee: (functions[callee] as { key: string }).key, value: 0, lastStack: -1 }));
+      if (edge.lastStack === s) continue;
+      edge.lastStack = s;
+      edge.value += values[s] as number;
     }
   }
-  return { nodes: computeFunctionTable(profile), edges: [...edges.values()].sort((a, b) => b.value - a.value), total: profile.total };
+  const sorted = [...edges.values()].sort((a, b) => b.value - a.value).map(({ caller, callee, value }) => ({ caller, callee, value }));
+  return { nodes: computeFunctionTable(table), edges: sorted, total: table.total };
 }

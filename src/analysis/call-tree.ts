@@ -1,6 +1,7 @@
 // The call tree behind flame graphs: root first, one node per distinct path, each with its
 // value (and, for a differential graph, the base profile's value on the same path).
-import type { FunctionRef, StackProfile } from "./stacks.js";
+import { asStackTable, type Stacks } from "./stack-table.js";
+import type { FunctionRef } from "./stacks.js";
 
 export interface CallTreeNode {
   /** undefined for the root. */
@@ -13,22 +14,24 @@ export interface CallTreeNode {
 
 const newNode = (fn: FunctionRef | undefined): CallTreeNode => ({ fn, value: 0, baseValue: 0, children: new Map() });
 
-function addStacks(root: CallTreeNode, profile: StackProfile, field: "value" | "baseValue"): void {
-  for (const stack of profile.stacks) {
+function addStacks(root: CallTreeNode, stacks: Stacks, field: "value" | "baseValue"): void {
+  const { functions, frameFunctions, stackFrames, stackStarts, values, stackCount } = asStackTable(stacks);
+  for (let s = 0; s < stackCount; s++) {
+    const value = values[s] as number;
     let node = root;
-    node[field] += stack.value;
-    for (let i = stack.frames.length - 1; i >= 0; i--) {
-      const fn = (stack.frames[i] as { fn: FunctionRef }).fn;
+    node[field] += value;
+    for (let i = (stackStarts[s + 1] as number) - 1; i >= (stackStarts[s] as number); i--) {
+      const fn = functions[frameFunctions[stackFrames[i] as number] as number] as FunctionRef;
       let child = node.children.get(fn.key);
       if (child === undefined) node.children.set(fn.key, (child = newNode(fn)));
-      child[field] += stack.value;
+      child[field] += value;
       node = child;
     }
   }
 }
 
 /** Tree of `profile`; with `base`, every node also carries the base value of its path. */
-export function buildCallTree(profile: StackProfile, base?: StackProfile): CallTreeNode {
+export function buildCallTree(profile: Stacks, base?: Stacks): CallTreeNode {
   const root = newNode(undefined);
   addStacks(root, profile, "value");
   if (base !== undefined) addStacks(root, base, "baseValue");

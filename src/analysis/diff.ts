@@ -2,7 +2,7 @@
 // same program. Functions are matched by name, file and object, so a rebuilt binary with
 // moved addresses still lines up.
 import { computeFunctionTable, type FunctionRow } from "./function-table.js";
-import type { StackProfile } from "./stacks.js";
+import type { Stacks } from "./stack-table.js";
 
 export interface DiffRow extends FunctionRow {
   baseFlat: number;
@@ -18,7 +18,7 @@ export interface ProfileDiff {
 }
 
 /** Rows sorted by the size of the flat change (growth and shrinkage alike), largest first. */
-export function diffProfiles(current: StackProfile, base: StackProfile): ProfileDiff {
+export function diffProfiles(current: Stacks, base: Stacks): ProfileDiff {
   const rows = new Map<string, DiffRow>();
   for (const row of computeFunctionTable(current)) {
     rows.set(row.fn.key, { ...row, baseFlat: 0, baseCum: 0, deltaFlat: row.flat, deltaCum: row.cum });

@@ -1,7 +1,8 @@
 // Flat and cumulative value per function, as jeprof/pprof --text show them. Flat: the
 // stack's leaf frame. Cum: every function on the stack, once per stack even when it
 // recurses. Each row also names the line that carries most of the function's weight.
-import type { FunctionRef, StackProfile } from "./stacks.js";
+import { asStackTable, type Stacks } from "./stack-table.js";
+import type { FunctionRef } from "./stacks.js";
 
 export interface FunctionRow {
   fn: FunctionRef;
@@ -11,46 +12,47 @@ export interface FunctionRow {
   line: number;
 }
 
-export function computeFunctionTable(profile: StackProfile): FunctionRow[] {
-  // One tally per function holds its row and its bookkeeping, so a frame costs one lookup.
-  const tallies = new Map<string, Tally>();
-  const tallyFor = (fn: FunctionRef): Tally => {
-    let tally = tallies.get(fn.key);
-    if (tally === undefined) tallies.set(fn.key, (tally = { row: { fn, flat: 0, cum: 0, line: 0 }, lastStack: -1, lineWeights: undefined }));
-    return tally;
-  };
-  const { stacks } = profile;
-  for (let stackIndex = 0; stackIndex < stacks.length; stackIndex++) {
-    const stack = stacks[stackIndex] as (typeof stacks)[number];
-    const leaf = stack.frames[0];
-    if (leaf !== undefined) tallyFor(leaf.fn).row.flat += stack.value;
-    for (const frame of stack.frames) {
-      const tally = tallyFor(frame.fn);
-      if (frame.line !== 0) {
-        tally.lineWeights ??= new Map();
-        tally.lineWeights.set(frame.line, (tally.lineWeights.get(frame.line) ?? 0) + stack.value);
-      }
-      // Recursion counts once per stack.
-      if (tally.lastStack === stackIndex) continue;
-      tally.lastStack = stackIndex;
-      tally.row.cum += stack.value;
+export function computeFunctionTable(stacks: Stacks): FunctionRow[] {
+  // One pass over the frame columns; tallies are typed arrays indexed by function or frame.
+  const table = asStackTable(stacks);
+  const { functions, frameFunctions, frameLines, stackFrames, stackStarts, values } = table;
+  const flat = new Float64Array(functions.length);
+  const cum = new Float64Array(functions.length);
+  /** The last stack that added to a function's cum: recursion counts once per stack. */
+  const lastStack = new Int32Array(functions.length).fill(-1);
+  const lineWeights = new Float64Array(frameFunctions.length);
+  for (let s = 0; s < table.stackCount; s++) {
+    const value = values[s] as number;
+    const start = stackStarts[s] as number;
+    const end = stackStarts[s + 1] as number;
+    if (end > start) {
+      const leaf = frameFunctions[stackFrames[start] as number] as number;
+      flat[leaf] = (flat[leaf] as number) + value;
+    }
+    for (let i = start; i < end; i++) {
+      const frame = stackFrames[i] as number;
+      const fn = frameFunctions[frame] as number;
+      lineWeights[frame] = (lineWeights[frame] as number) + value;
+      if (lastStack[fn] === s) continue;
+      lastStack[fn] = s;
+      cum[fn] = (cum[fn] as number) + value;
     }
   }
-  const rows: FunctionRow[] = [];
-  for (const { row, lineWeights } of tallies.values()) {
-    rows.push(row);
-    if (lineWeights === undefined) continue;
-    let best = -Infinity;
-    for (const [line, weight] of lineWeights) if (Math.abs(weight) > best) [best, row.line] = [Math.abs(weight), line];
+  const rows = functions.map((fn, index): FunctionRow => ({ fn, flat: flat[index] as number, cum: cum[index] as number, line: 0 }));
+  // The line carrying most weight; frames are numbered in first-reached order, so the
+  // first line reached wins a tie.
+  const best = new Float64Array(functions.length).fill(-Infinity);
+  for (let frame = 0; frame < frameFunctions.length; frame++) {
+    const line = frameLines[frame] as number;
+    if (line === 0) continue;
+    const fn = frameFunctions[frame] as number;
+    const weight = Math.abs(lineWeights[frame] as number);
+    if (weight > (best[fn] as number)) {
+      best[fn] = weight;
+      (rows[fn] as FunctionRow).line = line;
+    }
   }
   return sortByFlat(rows);
-}
-
-interface Tally {
-  row: FunctionRow;
-  /** The last stack that added to the row's cum. */
-  lastStack: number;
-  lineWeights: Map<number, number> | undefined;
 }
 
 /** Largest flat first; ties by cum, then name (stable output for goldens). */

@@ -2,7 +2,8 @@
 // in-use value per dump, ranked by steady growth — a least-squares slope that only counts
 // as far as the series keeps rising — rather than by last − first, which one spike or one
 // late burst of short-lived memory would fool.
-import type { FunctionRef, StackProfile } from "./stacks.js";
+import { asStackTable, type Stacks } from "./stack-table.js";
+import type { FunctionRef } from "./stacks.js";
 
 export interface GrowthRow {
   fn: FunctionRef;
@@ -74,16 +75,19 @@ export function countDumpsBeforeFreeing(totals: readonly number[]): number {
  * sites that grew (positive score) are returned. With `seconds` (when each dump was
  * written) the rows also carry the growth per second.
  */
-export function rankGrowth(series: readonly StackProfile[], seconds?: readonly number[]): GrowthRow[] {
+export function rankGrowth(series: readonly Stacks[], seconds?: readonly number[]): GrowthRow[] {
   const positions = series.map((_, index) => index);
   const sites = new Map<string, { fn: FunctionRef; line: number; values: number[] }>();
-  series.forEach((profile, dump) => {
-    for (const stack of profile.stacks) {
-      const leaf = stack.frames[0];
-      if (leaf === undefined) continue;
-      let site = sites.get(leaf.fn.key);
-      if (site === undefined) sites.set(leaf.fn.key, (site = { fn: leaf.fn, line: leaf.line, values: series.map(() => 0) }));
-      site.values[dump] = (site.values[dump] as number) + stack.value;
+  series.forEach((stacks, dump) => {
+    const table = asStackTable(stacks);
+    for (let s = 0; s < table.stackCount; s++) {
+      const start = table.stackStarts[s] as number;
+      if (start === table.stackStarts[s + 1]) continue;
+      const leaf = table.stackFrames[start] as number;
+      const fn = table.functions[table.frameFunctions[leaf] as number] as FunctionRef;
+      let site = sites.get(fn.key);
+      if (site === undefined) sites.set(fn.key, (site = { fn, line: table.frameLines[leaf] as number, values: series.map(() => 0) }));
+      site.values[dump] = (site.values[dump] as number) + (table.values[s] as number);
     }
   });
   const rows: GrowthRow[] = [];

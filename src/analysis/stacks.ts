@@ -33,6 +33,11 @@ export interface StackProfile {
   total: number;
 }
 
+/** A function named after its object and address ("libfoo.so+0x1a2b"): its object had no symbol for it. */
+export function isUnnamedFunction(fn: FunctionRef): boolean {
+  return fn.name.startsWith(`${fn.object}+0x`);
+}
+
 const hex = (address: number) => `0x${address.toString(16)}`;
 
 /** Stacks of one sample type; samples whose value is 0 are left out. */

@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { analyzeProfile, type PreparedProfile } from "../analysis/analysis.js";
 import { diffProfiles } from "../analysis/diff.js";
 import { loadPreparedProfiles } from "../analysis/load-profile.js";
+import { asStackTable } from "../analysis/stack-table.js";
 import { extractStacks } from "../analysis/stacks.js";
 import type { FunctionRow } from "../analysis/function-table.js";
 import { writeFileAtomic } from "../core/atomic-write.js";
@@ -90,7 +91,7 @@ export async function reportGrowingSites(run: ProfileOfRun, snapshotPath: string
   const current = await prepareProfile(run);
   const analysis = analyzeProfile(current, sampleType);
   const base = snapshotPath ? readSnapshotStacks(readFileSync(snapshotPath, "utf8"), snapshotPath, sampleType) : undefined;
-  if (base) analysis.base = { source: snapshotPath as string, stacks: base, diff: diffProfiles(analysis.stacks, base) };
+  if (base) analysis.base = { source: snapshotPath as string, stacks: asStackTable(base), diff: diffProfiles(analysis.stacks, base) };
   const name = base ? "growing-sites" : "allocation-sites";
   const title = base ? `What grew since the baseline (${sampleType})` : `Allocation sites (${sampleType}); the baseline saved none to compare with`;
   const markdown = `**${title}**\n\n${renderTextReport(analysis, { top: TOP_ROWS, style: "markdown", withCumTable: false })}`;

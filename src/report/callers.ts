@@ -1,7 +1,9 @@
 // Who called an allocating function: the heaviest chain of callers of each leaf, so the
 // top table shows `leaf_alloc ← mid_alloc ← leak_big` without opening a flame graph (what
 // jeprof and pprof show with --cum / peek). Pure.
-import type { FunctionRef, StackProfile } from "../analysis/stacks.js";
+import { asStackTable, type Stacks } from "../analysis/stack-table.js";
+import type { FunctionRef } from "../analysis/stacks.js";
+import { mixHash, SequenceIndex } from "../profile/address-table.js";
 
 export interface CallerChain {
   /** Nearest caller first. */
@@ -14,65 +16,75 @@ export interface CallerChain {
  * For each function that is a leaf somewhere, the caller chain (up to `depth` callers,
  * recursion folded) that carries most of its flat value.
  */
-export function findHeaviestCallers(profile: StackProfile, depth = 2): Map<string, CallerChain> {
-  // Chains are found through a trie of canonical FunctionRefs (one per key) rather than a
-  // string joined per stack: at a million stacks those strings were most of the cost.
-  // `chains` keeps first-seen order, so ties resolve as before.
-  const byLeaf = new Map<FunctionRef, LeafEntry>();
-  const canonicalRefs = new Map<string, FunctionRef>();
-  const canonical = (fn: FunctionRef): FunctionRef => {
-    const known = canonicalRefs.get(fn.key);
-    if (known !== undefined) return known;
-    canonicalRefs.set(fn.key, fn);
-    return fn;
+export function findHeaviestCallers(stacks: Stacks, depth = 2): Map<string, CallerChain> {
+  // Each distinct (leaf, callers...) chain is a row of `chainFunctions` (depth + 2 slots:
+  // leaf, caller count, callers), found through a hash index: no object or string per stack.
+  // Rows are numbered in first-seen order, so ties resolve to the chain seen first.
+  const table = asStackTable(stacks);
+  const { functions, frameFunctions, stackFrames, stackStarts, values } = table;
+  const width = depth + 2;
+  let chainFunctions = new Int32Array(1024 * width);
+  let chainValues = new Float64Array(1024);
+  let chainCount = 0;
+  const index = new SequenceIndex();
+  const current = new Int32Array(width);
+  const isCurrent = (chain: number) => {
+    for (let k = 0; k < width; k++) if (chainFunctions[chain * width + k] !== current[k]) return false;
+    return true;
   };
-  const scratch = new Array<FunctionRef>(depth);
-  for (const stack of profile.stacks) {
-    const leaf = stack.frames[0];
-    if (leaf === undefined || stack.value === 0) continue;
-    const leafFn = canonical(leaf.fn);
+  const flat = new Float64Array(functions.length);
+  for (let s = 0; s < table.stackCount; s++) {
+    const value = values[s] as number;
+    const start = stackStarts[s] as number;
+    const end = stackStarts[s + 1] as number;
+    if (start === end || value === 0) continue;
+    const leaf = frameFunctions[stackFrames[start] as number] as number;
+    current.fill(-1);
+    current[0] = leaf;
     let count = 0;
-    for (let i = 1; i < stack.frames.length && count < depth; i++) {
-      const fn = canonical((stack.frames[i] as { fn: FunctionRef }).fn);
-      if (fn !== (count === 0 ? leafFn : scratch[count - 1])) scratch[count++] = fn;
+    for (let i = start + 1; i < end && count < depth; i++) {
+      const fn = frameFunctions[stackFrames[i] as number] as number;
+      if (fn !== current[count === 0 ? 0 : count + 1]) current[2 + count++] = fn;
     }
-    let entry = byLeaf.get(leafFn);
-    if (entry === undefined) byLeaf.set(leafFn, (entry = { flat: 0, root: { children: undefined, chain: undefined }, chains: [] }));
-    entry.flat += stack.value;
-    let node = entry.root;
-    for (let c = 0; c < count; c++) {
-      const fn = scratch[c] as FunctionRef;
-      node.children ??= new Map();
-      let child = node.children.get(fn);
-      if (child === undefined) node.children.set(fn, (child = { children: undefined, chain: undefined }));
-      node = child;
+    current[1] = count;
+    flat[leaf] = (flat[leaf] as number) + value;
+    let hash = 0x811c9dc5;
+    for (let k = 0; k < width; k++) hash = Math.imul(hash ^ (current[k] as number), 0x01000193);
+    hash = mixHash(hash);
+    const found = index.find(hash, isCurrent);
+    if (found >= 0) {
+      chainValues[found] = (chainValues[found] as number) + value;
+      continue;
     }
-    if (node.chain === undefined) entry.chains.push((node.chain = { callers: scratch.slice(0, count), value: stack.value }));
-    else node.chain.value += stack.value;
+    if (chainCount === chainValues.length) {
+      chainFunctions = grown(chainFunctions, chainFunctions.length * 2);
+      chainValues = grown(chainValues, chainValues.length * 2);
+    }
+    chainFunctions.set(current, chainCount * width);
+    chainValues[chainCount] = value;
+    index.add(hash, chainCount++);
+  }
+  const best = new Int32Array(functions.length).fill(-1);
+  for (let chain = 0; chain < chainCount; chain++) {
+    const leaf = chainFunctions[chain * width] as number;
+    const known = best[leaf] as number;
+    if (known === -1 || (chainValues[chain] as number) > (chainValues[known] as number)) best[leaf] = chain;
   }
   const heaviest = new Map<string, CallerChain>();
-  for (const [leaf, entry] of byLeaf) {
-    let best: ChainValue | undefined;
-    for (const chain of entry.chains) if (best === undefined || chain.value > best.value) best = chain;
-    if (best !== undefined && best.callers.length > 0) heaviest.set(leaf.key, { callers: best.callers, share: entry.flat === 0 ? 0 : best.value / entry.flat });
-  }
+  best.forEach((chain, leaf) => {
+    const count = chain === -1 ? 0 : (chainFunctions[chain * width + 1] as number);
+    if (count === 0) return;
+    const callers = Array.from(chainFunctions.subarray(chain * width + 2, chain * width + 2 + count), (fn) => functions[fn] as FunctionRef);
+    const leafFlat = flat[leaf] as number;
+    heaviest.set((functions[leaf] as FunctionRef).key, { callers, share: leafFlat === 0 ? 0 : (chainValues[chain] as number) / leafFlat });
+  });
   return heaviest;
 }
 
-interface ChainValue {
-  callers: FunctionRef[];
-  value: number;
-}
-
-interface ChainNode {
-  children: Map<FunctionRef, ChainNode> | undefined;
-  chain: ChainValue | undefined;
-}
-
-interface LeafEntry {
-  flat: number;
-  root: ChainNode;
-  chains: ChainValue[];
+function grown<T extends Int32Array | Float64Array>(array: T, length: number): T {
+  const bigger = new (array.constructor as new (length: number) => T)(length);
+  bigger.set(array);
+  return bigger;
 }
 
 /** "← mid_alloc ← leak_big", with the share when other callers hold a part: "← main (62%)". */

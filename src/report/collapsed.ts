@@ -3,20 +3,22 @@
 // breaks inside names are replaced so they cannot split a frame or a line. With a base
 // profile each line carries two weights, "OLD NEW" (flamegraph.pl's difffolded input).
 import type { Analysis } from "../analysis/analysis.js";
-import type { StackProfile } from "../analysis/stacks.js";
+import type { StackTable } from "../analysis/stack-table.js";
 import { roundPreservingSum } from "./values.js";
 
 export function sanitizeFrameName(name: string): string {
   return name.replace(/;/g, ":").replace(/[\r\n]+/g, " ");
 }
 
-function foldStacks(profile: StackProfile): Map<string, number> {
+function foldStacks(table: StackTable): Map<string, number> {
+  const names = table.functions.map((fn) => sanitizeFrameName(fn.name));
+  const { frameFunctions, stackFrames, stackStarts, values } = table;
   const folded = new Map<string, number>();
-  for (const stack of profile.stacks) {
-    const names: string[] = [];
-    for (let i = stack.frames.length - 1; i >= 0; i--) names.push(sanitizeFrameName((stack.frames[i] as { fn: { name: string } }).fn.name));
-    const key = names.length === 0 ? "[no stack]" : names.join(";");
-    folded.set(key, (folded.get(key) ?? 0) + stack.value);
+  for (let s = 0; s < table.stackCount; s++) {
+    const start = stackStarts[s] as number;
+    let key = start === stackStarts[s + 1] ? "[no stack]" : "";
+    for (let i = (stackStarts[s + 1] as number) - 1; i >= start; i--) key += `${names[frameFunctions[stackFrames[i] as number] as number]}${i > start ? ";" : ""}`;
+    folded.set(key, (folded.get(key) ?? 0) + (values[s] as number));
   }
   return folded;
 }

@@ -6,7 +6,7 @@
 import { basename } from "node:path";
 import type { Analysis } from "../analysis/analysis.js";
 import { buildCallGraph } from "../analysis/call-graph.js";
-import type { StackProfile } from "../analysis/stacks.js";
+import { joinStackTables, type StackTable } from "../analysis/stack-table.js";
 import { formatDelta, formatValue } from "./values.js";
 
 const NODE_FRACTION = 0.005;
@@ -20,10 +20,9 @@ function label(lines: string[], end: "\\n" | "\\l"): string {
   return `"${lines.map((line) => escapeDot(line) + end).join("")}"`;
 }
 
-function signedStacks(analysis: Analysis): StackProfile {
+function signedStacks(analysis: Analysis): StackTable {
   if (analysis.base === undefined) return analysis.stacks;
-  const negated = analysis.base.stacks.stacks.map((stack) => ({ ...stack, value: -stack.value }));
-  return { ...analysis.stacks, stacks: [...analysis.stacks.stacks, ...negated], total: analysis.total - analysis.base.stacks.total };
+  return joinStackTables(analysis.stacks, analysis.base.stacks, -1);
 }
 
 export function renderDotGraph(analysis: Analysis): string {

@@ -6,7 +6,8 @@ import type { Analysis, GrowthAnalysis } from "../analysis/analysis.js";
 import type { DiffRow } from "../analysis/diff.js";
 import { sortByCum, type FunctionRow } from "../analysis/function-table.js";
 import { keepMeaningfulObjects, type UnsymbolizedObject } from "../symbolize/unsymbolized-hints.js";
-import type { FunctionRef, StackProfile } from "../analysis/stacks.js";
+import type { StackTable } from "../analysis/stack-table.js";
+import { isUnnamedFunction } from "../analysis/stacks.js";
 import { findHeaviestCallers, formatCallerChain, type CallerChain } from "./callers.js";
 import { cell, renderTable, type Cell, type Table, type TableStyle } from "./table.js";
 import { formatDelta, formatPercentOf, formatValue, percentOf } from "./values.js";
@@ -88,7 +89,7 @@ function heading(text: string, style: TableStyle): string {
 export function totalLine(analysis: Analysis): string {
   const { type, unit } = analysis.sampleType;
   const exact = unit === "bytes" ? ` (${Math.round(analysis.total)} bytes)` : "";
-  if (analysis.base === undefined) return `Total: ${formatValue(analysis.total, unit)} ${type}${exact} in ${analysis.stacks.stacks.length} stacks — ${basename(analysis.source)}`;
+  if (analysis.base === undefined) return `Total: ${formatValue(analysis.total, unit)} ${type}${exact} in ${analysis.stacks.stackCount} stacks — ${basename(analysis.source)}`;
   const change = analysis.total - analysis.base.stacks.total;
   return `Total: ${formatValue(analysis.total, unit)} ${type}, base ${formatValue(analysis.base.stacks.total, unit)}, change ${formatDelta(change, unit)} — ${basename(analysis.source)} vs ${basename(analysis.base.source)}`;
 }
@@ -129,30 +130,28 @@ export function renderTextReport(analysis: Analysis, options: TextReportOptions)
 }
 
 /** Per object file name: the value of the stacks that pass through its unnamed frames. */
-function valueHeldByUnnamedFrames(profile: StackProfile): Map<string, number> {
-  // Whether a function is unnamed is decided once per FunctionRef, not once per frame; a
+function valueHeldByUnnamedFrames(table: StackTable): Map<string, number> {
+  // Whether a function is unnamed is decided once per function, not once per frame; a
   // stack counts once per object (`lastStack`) however many of its frames are in it.
-  const heldByObject = new Map<string, { value: number; lastStack: number }>();
-  const heldOf = new Map<FunctionRef, { value: number; lastStack: number } | null>();
-  const { stacks } = profile;
-  for (let s = 0; s < stacks.length; s++) {
-    const stack = stacks[s] as (typeof stacks)[number];
-    for (const { fn } of stack.frames) {
-      let held = heldOf.get(fn);
-      if (held === undefined) {
-        held = null;
-        if (fn.name.startsWith(`${fn.object}+0x`)) {
-          held = heldByObject.get(fn.object) ?? { value: 0, lastStack: -1 };
-          heldByObject.set(fn.object, held);
-        }
-        heldOf.set(fn, held);
-      }
-      if (held === null || held.lastStack === s) continue;
-      held.lastStack = s;
-      held.value += stack.value;
+  const objects: string[] = [];
+  const objectOfFunction = table.functions.map((fn) => {
+    if (!isUnnamedFunction(fn)) return -1;
+    const known = objects.indexOf(fn.object);
+    return known === -1 ? objects.push(fn.object) - 1 : known;
+  });
+  const held = new Float64Array(objects.length);
+  const lastStack = new Int32Array(objects.length).fill(-1);
+  const { frameFunctions, stackFrames, stackStarts, values } = table;
+  for (let s = 0; s < table.stackCount; s++) {
+    const end = stackStarts[s + 1] as number;
+    for (let i = stackStarts[s] as number; i < end; i++) {
+      const object = objectOfFunction[frameFunctions[stackFrames[i] as number] as number] as number;
+      if (object === -1 || lastStack[object] === s) continue;
+      lastStack[object] = s;
+      held[object] = (held[object] as number) + (values[s] as number);
     }
   }
-  return new Map([...heldByObject].map(([object, held]) => [object, held.value]));
+  return new Map(objects.map((object, index) => [object, held[index] as number]));
 }
 
 const SPARKS = "▁▂▃▄▅▆▇█";
