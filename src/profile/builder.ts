@@ -14,9 +14,16 @@ export class ProfileBuilder {
   private readonly returnAddressIds = new AddressTable();
   private readonly interruptedPcIds = new AddressTable();
   private readonly sampleIndex = new SequenceIndex();
-  private readonly samples: Sample[] = [];
-  private readonly scratchIds: number[] = [];
-  private readonly isScratchStack = (index: number) => sameIds((this.samples[index] as Sample).locationIds, this.scratchIds);
+  // Samples are kept in columns while parsing: every stack's location ids in one pool
+  // (stack k at stackIds[stackStarts[k] .. stackStarts[k + 1])), values valueCount per
+  // stack. Sample objects are made once, at build, at their final size.
+  private stackIds = new Uint32Array(1 << 16);
+  private stackStarts = new Uint32Array(1 << 12);
+  private values = new Float64Array(1 << 12);
+  private stackCount = 0;
+  /** Length of the stack being added (written after the last stack). */
+  private pendingLength = 0;
+  private readonly isLastStack = (index: number) => this.sameAsLast(index);
 
   constructor(private readonly valueCount: number) {}
 
@@ -31,44 +38,70 @@ export class ProfileBuilder {
   }
 
   /**
-   * Adds `values` to the sample of this stack (leaf first). Every frame is a return address
-   * except, when `leafIsReturnAddress` is false, the first one (a CPU sample's interrupted PC).
-   * Neither argument is kept, so callers may reuse them.
+   * Adds `values` to the sample of this stack (leaf first: the first `length` addresses).
+   * Every frame is a return address except, when `leafIsReturnAddress` is false, the first
+   * one (a CPU sample's interrupted PC). Neither argument is kept, so callers may reuse them.
    */
-  addSample(addresses: ArrayLike<number>, leafIsReturnAddress: boolean, values: ArrayLike<number>): Sample {
-    const ids = this.scratchIds;
-    ids.length = addresses.length;
-    let hash = 0x811c9dc5 ^ addresses.length;
-    for (let i = 0; i < addresses.length; i++) {
+  addSample(addresses: ArrayLike<number>, leafIsReturnAddress: boolean, values: ArrayLike<number>, length = addresses.length): void {
+    // The stack is written after the last one; it stays there only if it is new.
+    const start = this.stackStarts[this.stackCount] as number;
+    if (start + length > this.stackIds.length) this.stackIds = grown(this.stackIds, Math.max(2 * this.stackIds.length, start + length));
+    const ids = this.stackIds;
+    let hash = 0x811c9dc5 ^ length;
+    for (let i = 0; i < length; i++) {
       const id = this.locationId(addresses[i] as number, i > 0 || leafIsReturnAddress);
-      ids[i] = id;
+      ids[start + i] = id;
       hash = Math.imul(hash ^ id, 0x01000193);
     }
     hash = mixHash(hash);
-    const index = this.sampleIndex.find(hash, this.isScratchStack);
-    if (index >= 0) {
-      const existing = this.samples[index] as Sample;
-      for (let i = 0; i < this.valueCount; i++) existing.values[i] = (existing.values[i] as number) + (values[i] as number);
-      return existing;
+    const { valueCount } = this;
+    this.pendingLength = length;
+    const known = this.sampleIndex.find(hash, this.isLastStack);
+    if (known >= 0) {
+      for (let i = 0; i < valueCount; i++) this.values[known * valueCount + i] = (this.values[known * valueCount + i] as number) + (values[i] as number);
+      return;
     }
-    // Sized up front: an array grown by push reserves room for 17 values per sample.
-    const copy = new Array<number>(this.valueCount);
-    for (let i = 0; i < this.valueCount; i++) copy[i] = values[i] as number;
-    const sample: Sample = { locationIds: ids.slice(), values: copy };
-    this.sampleIndex.add(hash, this.samples.length);
-    this.samples.push(sample);
-    return sample;
+    const index = this.stackCount++;
+    if (this.stackCount === this.stackStarts.length) this.stackStarts = grown(this.stackStarts, 2 * this.stackStarts.length);
+    this.stackStarts[this.stackCount] = start + length;
+    if (this.stackCount * valueCount > this.values.length) this.values = grown(this.values, 2 * this.values.length);
+    for (let i = 0; i < valueCount; i++) this.values[index * valueCount + i] = values[i] as number;
+    this.sampleIndex.add(hash, index);
   }
 
-  /** The profile, with every location placed in the mapping that holds its address. */
-  build(description: ProfileDescription, mappings: readonly Mapping[]): Profile {
+  /**
+   * The profile, with every location placed in the mapping that holds its address.
+   * `valueColumns` picks the sample values to keep (all by default).
+   */
+  build(description: ProfileDescription, mappings: readonly Mapping[], valueColumns?: readonly number[]): Profile {
     for (const location of this.locations) location.mappingId = findMapping(mappings, location.address)?.id ?? 0;
-    return { ...description, samples: this.samples, locations: this.locations, functions: [], mappings: [...mappings] };
+    const columns = valueColumns ?? Array.from({ length: this.valueCount }, (_, i) => i);
+    const samples = new Array<Sample>(this.stackCount);
+    for (let k = 0; k < this.stackCount; k++) {
+      const start = this.stackStarts[k] as number;
+      const locationIds = new Array<number>((this.stackStarts[k + 1] as number) - start);
+      for (let i = 0; i < locationIds.length; i++) locationIds[i] = this.stackIds[start + i] as number;
+      const values = new Array<number>(columns.length);
+      for (let i = 0; i < columns.length; i++) values[i] = this.values[k * this.valueCount + (columns[i] as number)] as number;
+      samples[k] = { locationIds, values };
+    }
+    return { ...description, samples, locations: this.locations, functions: [], mappings: [...mappings] };
+  }
+
+  /** Whether stack `index` equals the stack just written after the last one. */
+  private sameAsLast(index: number): boolean {
+    const ids = this.stackIds;
+    const start = this.stackStarts[index] as number;
+    const length = (this.stackStarts[index + 1] as number) - start;
+    const candidate = this.stackStarts[this.stackCount] as number;
+    if (length !== this.pendingLength) return false;
+    for (let i = 0; i < length; i++) if (ids[start + i] !== ids[candidate + i]) return false;
+    return true;
   }
 }
 
-function sameIds(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+function grown<T extends Uint32Array | Float64Array>(array: T, length: number): T {
+  const bigger = new (array.constructor as new (length: number) => T)(length);
+  bigger.set(array);
+  return bigger;
 }

@@ -18,7 +18,7 @@ import {
   v1Scale,
 } from "./heap-sampling.js";
 import { malformedLine } from "./malformed.js";
-import { LineCursor, expectChar, scanAddresses, scanCountPairs, tokenAt } from "./text-scan.js";
+import { LineCursor, NumberList, expectChar, scanAddresses, scanCountPairs, tokenAt } from "./text-scan.js";
 
 const MAGIC = "heap profile:";
 // The lenient header regex of jeprof/pprof (one line, so no per-line cost).
@@ -50,7 +50,7 @@ export function parseGperftoolsHeap(text: string, fileName: string): Profile | u
 
   const builder = new ProfileBuilder(4);
   const counts = [0, 0, 0, 0];
-  const addresses: number[] = [];
+  const addresses = new NumberList();
   let wrappedCounters = false;
   let mapsText = "";
   let sawMaps = false;
@@ -78,7 +78,7 @@ export function parseGperftoolsHeap(text: string, fileName: string): Profile | u
       counts[k] = count + INT32_WRAP;
       wrappedCounters = true;
     }
-    builder.addSample(addresses, true, unsample(counts, scaling));
+    builder.addSample(addresses.items, true, unsample(counts, scaling), addresses.length);
   }
 
   if (wrappedCounters) comments.push("some counters wrapped past 2^31 in the file and were corrected by 2^32");

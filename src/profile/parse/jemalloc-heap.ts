@@ -4,7 +4,7 @@
 // factor for R = 2^lg_prof_sample, line by line, as jeprof does.
 import { ProfileBuilder } from "../builder.js";
 import { parseMaps, type ParsedMaps } from "../maps.js";
-import type { Profile, Sample, ThreadTotals } from "../model.js";
+import type { Profile, ThreadTotals, ValueType } from "../model.js";
 import {
   ALLOC_OBJECTS,
   ALLOC_SPACE,
@@ -15,7 +15,7 @@ import {
   poissonScale,
 } from "./heap-sampling.js";
 import { malformedLine } from "./malformed.js";
-import { LineCursor, expectChar, scanAddresses, scanCountPairs, scanInteger, skipSpaces, tokenAt } from "./text-scan.js";
+import { LineCursor, NumberList, expectChar, scanAddresses, scanCountPairs, scanInteger, skipSpaces, tokenAt } from "./text-scan.js";
 
 const MAGIC = "heap_v2/";
 const HINT =
@@ -53,7 +53,7 @@ class JemallocHeapParser {
     this.periodBytes = this.parsePeriod(this.lines.next() ?? "");
     this.parseThreadLine(this.requireLine("the process totals line"), ALL_THREADS);
     const { text } = this.lines;
-    const addresses: number[] = [];
+    const addresses = new NumberList();
     let awaitingStackCounts = false;
     let inStacks = false;
     let mapsText: string | undefined;
@@ -64,7 +64,7 @@ class JemallocHeapParser {
       if (awaitingStackCounts) {
         // The line after "@ ..." holds the stack's all-threads counts.
         this.parseThreadLine(text, ALL_THREADS, start, end);
-        this.builder.addSample(addresses, true, this.unsample(this.lineCounts));
+        this.builder.addSample(addresses.items, true, this.unsample(this.lineCounts), addresses.length);
         awaitingStackCounts = false;
         continue;
       }
@@ -195,19 +195,23 @@ class JemallocHeapParser {
   private build(maps: ParsedMaps): Profile {
     const comments =
       maps.ignoredLineCount > 0 ? [`${maps.ignoredLineCount} line(s) of MAPPED_LIBRARIES were not maps lines`] : [];
+    // Without prof_accum every "[n: s]" pair is zero: keep only the in-use sample types.
+    const kept = this.hasAccumulated ? [0, 1, 2, 3] : [2, 3];
+    const threads = [...this.threads.values()].sort((a, b) => a.id - b.id);
+    for (const thread of threads) thread.values = kept.map((column) => thread.values[column] as number);
     const profile = this.builder.build(
       {
         format: "jemalloc-heap",
-        sampleTypes: [ALLOC_OBJECTS, ALLOC_SPACE, INUSE_OBJECTS, INUSE_SPACE],
+        sampleTypes: kept.map((column) => [ALLOC_OBJECTS, ALLOC_SPACE, INUSE_OBJECTS, INUSE_SPACE][column] as ValueType),
         defaultSampleType: INUSE_SPACE.type,
         periodType: SPACE_PERIOD,
         period: this.periodBytes,
         comments,
-        threads: [...this.threads.values()].sort((a, b) => a.id - b.id),
+        threads,
       },
       maps.mappings,
+      kept,
     );
-    if (!this.hasAccumulated) dropAllocatedValues(profile);
     labelAverageObjectSize(profile);
     return profile;
   }
@@ -230,14 +234,4 @@ function countNewlines(text: string, end: number): number {
   let count = 0;
   for (let i = text.indexOf("\n"); i !== -1 && i < end; i = text.indexOf("\n", i + 1)) count++;
   return count;
-}
-
-/** Without prof_accum every "[n: s]" pair is zero: keep only the in-use sample types. */
-function dropAllocatedValues(profile: Profile): void {
-  profile.sampleTypes = profile.sampleTypes.slice(2);
-  const keepInuse = (holder: Sample | ThreadTotals) => {
-    holder.values = holder.values.slice(2);
-  };
-  profile.samples.forEach(keepInuse);
-  profile.threads?.forEach(keepInuse);
 }

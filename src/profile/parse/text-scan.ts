@@ -89,12 +89,18 @@ export function scanInteger(line: string, index: number, scanned: { value: numbe
 
 /** Index after `char` (one character, after optional spaces), or -1. */
 export function expectChar(line: string, index: number, char: string, end = line.length): number {
+  return expectCode(line, index, char.charCodeAt(0), end);
+}
+
+function expectCode(line: string, index: number, code: number, end: number): number {
   const i = skipSpaces(line, index, end);
-  return i < end && line.charCodeAt(i) === char.charCodeAt(0) ? i + 1 : -1;
+  return i < end && line.charCodeAt(i) === code ? i + 1 : -1;
 }
 
 const scratch = { value: 0 };
-const COUNT_PAIRS_PATTERN = ["#", ":", "#", "[", "#", ":", "#", "]"] as const;
+const COLON = 0x3a;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
 
 /**
  * Scans the "n: s [n: s]" counts shared by jemalloc and gperftools heap lines into
@@ -102,15 +108,39 @@ const COUNT_PAIRS_PATTERN = ["#", ":", "#", "[", "#", ":", "#", "]"] as const;
  * after "]" or -1.
  */
 export function scanCountPairs(line: string, index: number, out: number[], end = line.length): number {
+  // Written out rather than looped over a pattern: two of these lines per stack.
   const scanned = scratch;
-  let i = index;
-  let k = 0;
-  for (const token of COUNT_PAIRS_PATTERN) {
-    i = token === "#" ? scanInteger(line, i, scanned, end) : expectChar(line, i, token, end);
-    if (i < 0) return -1;
-    if (token === "#") out[k++] = scanned.value;
+  let i = scanInteger(line, index, scanned, end);
+  if (i < 0) return -1;
+  out[0] = scanned.value;
+  i = expectCode(line, i, COLON, end);
+  if (i >= 0) i = scanInteger(line, i, scanned, end);
+  if (i < 0) return -1;
+  out[1] = scanned.value;
+  i = expectCode(line, i, OPEN_BRACKET, end);
+  if (i >= 0) i = scanInteger(line, i, scanned, end);
+  if (i < 0) return -1;
+  out[2] = scanned.value;
+  i = expectCode(line, i, COLON, end);
+  if (i >= 0) i = scanInteger(line, i, scanned, end);
+  if (i < 0) return -1;
+  out[3] = scanned.value;
+  return expectCode(line, i, CLOSE_BRACKET, end);
+}
+
+/** A reusable list of numbers (a stack's addresses): filled in place, never reallocated per line. */
+export class NumberList {
+  items = new Float64Array(64);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.items.length) {
+      const bigger = new Float64Array(2 * this.items.length);
+      bigger.set(this.items);
+      this.items = bigger;
+    }
+    this.items[this.length++] = value;
   }
-  return i;
 }
 
 /**
@@ -118,7 +148,7 @@ export function scanCountPairs(line: string, index: number, out: number[], end =
  * line into `out` (cleared first). Returns -1, or the index of the first token that is not
  * a hex address.
  */
-export function scanAddresses(line: string, index: number, out: number[], end = line.length): number {
+export function scanAddresses(line: string, index: number, out: NumberList, end = line.length): number {
   out.length = 0;
   let i = skipSpaces(line, index, end);
   while (i < end) {
