@@ -83,18 +83,16 @@ export function extractStackTable(profile: Profile, sampleType: string): StackTa
   const objects = new Map(profile.mappings.map((mapping) => [mapping.id, basename(mapping.file)]));
   // Indexed by location id (small dense integers): an array lookup per frame, not a Map's.
   const locations: (Location | undefined)[] = [];
-  const frameCount: number[] = [];
-  for (const location of profile.locations) {
-    locations[location.id] = location;
-    frameCount[location.id] = Math.max(1, location.lines.length);
-  }
+  for (const location of profile.locations) locations[location.id] = location;
   const numbering = new FrameNumbering();
   const functionOf = (name: string, file: string, object: string) => {
     const key = `${name}\u0000${file}\u0000${object}`;
     return numbering.functionOf(key, () => ({ key, name, file, object }));
   };
-  // Frame ids per location id, numbered when a kept stack first reaches the location.
+  // Frame ids per location id, numbered when a kept stack first reaches the location; a
+  // location of one frame (no inlining: most) also has it in `singleFrame`, the fast path.
   const framesOfLocation: (number[] | undefined)[] = [];
+  const singleFrame = new Int32Array(locations.length).fill(-1);
   const framesOf = (locationId: number): number[] => {
     let frames = framesOfLocation[locationId];
     if (frames !== undefined) return frames;
@@ -111,29 +109,41 @@ export function extractStackTable(profile: Profile, sampleType: string): StackTa
             });
     }
     framesOfLocation[locationId] = frames;
+    if (frames.length === 1) singleFrame[locationId] = frames[0] as number;
     return frames;
   };
-  // Sized by a first pass, so the columns are allocated once at their final length.
+  const { samples } = profile;
   let stackCount = 0;
-  let frameTotal = 0;
-  for (const sample of profile.samples) {
-    if ((sample.values[column] ?? 0) === 0) continue;
-    stackCount++;
-    for (const id of sample.locationIds) frameTotal += frameCount[id] ?? 0;
-  }
-  const stackFrames = new Uint32Array(frameTotal);
+  for (const sample of samples) if ((sample.values[column] ?? 0) !== 0) stackCount++;
+  // Sized for one frame per location, grown when inlined frames need more.
+  let stackFrames: Uint32Array = new Uint32Array(Math.max(1024, samples.length * 16));
   const stackStarts = new Uint32Array(stackCount + 1);
   const values = new Float64Array(stackCount);
   let s = 0;
   let next = 0;
-  for (const sample of profile.samples) {
+  for (const sample of samples) {
     const value = sample.values[column] ?? 0;
     if (value === 0) continue;
-    for (const id of sample.locationIds) for (const frame of framesOf(id)) stackFrames[next++] = frame;
+    const ids = sample.locationIds;
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k] as number;
+      const single = singleFrame[id] ?? -1;
+      const frames = single === -1 ? framesOf(id) : undefined;
+      const needed = frames === undefined ? 1 : frames.length;
+      if (next + needed > stackFrames.length) stackFrames = grownFrames(stackFrames, next + needed);
+      if (frames === undefined) stackFrames[next++] = single;
+      else for (const frame of frames) stackFrames[next++] = frame;
+    }
     values[s] = value;
     stackStarts[++s] = next;
   }
-  return numbering.table(profile.sampleTypes[column] as ValueType, stackFrames, stackStarts, values, stackCount);
+  return numbering.table(profile.sampleTypes[column] as ValueType, stackFrames.subarray(0, next), stackStarts, values, stackCount);
+}
+
+function grownFrames(frames: Uint32Array, atLeast: number): Uint32Array {
+  const bigger = new Uint32Array(Math.max(atLeast, 2 * frames.length));
+  bigger.set(frames);
+  return bigger;
 }
 
 /** The columnar form of either form (a table is returned as it is). */

@@ -39,8 +39,8 @@ export function findHeaviestCallers(stacks: Stacks, depth = 2): Map<string, Call
     const end = stackStarts[s + 1] as number;
     if (start === end || value === 0) continue;
     const leaf = frameFunctions[stackFrames[start] as number] as number;
-    current.fill(-1);
     current[0] = leaf;
+    for (let k = 2; k < width; k++) current[k] = -1;
     let count = 0;
     for (let i = start + 1; i < end && count < depth; i++) {
       const fn = frameFunctions[stackFrames[i] as number] as number;

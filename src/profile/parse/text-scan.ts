@@ -155,19 +155,21 @@ export function scanAddresses(line: string, index: number, out: NumberList, end 
     const tokenStart = i;
     if (i + 1 < end && line.charCodeAt(i) === ZERO && (line.charCodeAt(i + 1) | 0x20) === LOWER_X) i += 2;
     const first = i;
-    // Two 32-bit halves, so the loop stays in small integers.
+    // Two signed 32-bit halves, made unsigned only at the end: the loop stays in small
+    // integers (an unsigned half above 2^31 would be a heap number on every digit).
     let high = 0;
     let low = 0;
     while (i < end) {
-      const digit = hexDigit(line.charCodeAt(i));
+      const c = line.charCodeAt(i);
+      const digit = c < 128 ? (HEX_DIGITS[c] as number) : -1;
       if (digit < 0) break;
       high = (high << 4) | (low >>> 28);
-      low = ((low << 4) | digit) >>> 0;
+      low = (low << 4) | digit;
       i++;
     }
     const c = i < end ? line.charCodeAt(i) : SPACE;
     if (i === first || i - first > MAX_HEX_DIGITS || (c !== SPACE && c !== TAB)) return tokenStart;
-    out.push((high >>> 0) * 4294967296 + low);
+    out.push((high >>> 0) * 4294967296 + (low >>> 0));
     i = skipSpaces(line, i, end);
   }
   return -1;
@@ -180,12 +182,12 @@ export function tokenAt(line: string, index: number, lineEnd = line.length): str
   return line.slice(index, end);
 }
 
-function hexDigit(c: number): number {
+/** Value of each ASCII hex digit, -1 for every other character below 128. */
+const HEX_DIGITS = Int8Array.from({ length: 128 }, (_, c) => {
   if (c >= ZERO && c <= NINE) return c - ZERO;
   const lower = c | 0x20;
-  if (lower >= 0x61 && lower <= 0x66) return lower - 0x61 + 10;
-  return -1;
-}
+  return lower >= 0x61 && lower <= 0x66 && c >= 0x41 ? lower - 0x61 + 10 : -1;
+});
 
 /** A line quoted for an error message, shortened so one damaged line cannot flood stderr. */
 export function quoteLine(line: string): string {
