@@ -78,12 +78,14 @@ function placeFrames(root: CallTreeNode, weightOf: (node: CallTreeNode) => numbe
 
 export function renderFlameGraphSvg(analysis: Analysis, options: FlameGraphOptions = {}): string {
   const isDiff = analysis.base !== undefined;
-  const root = buildCallTree(analysis.stacks, analysis.base?.stacks);
   const weightOf = (node: CallTreeNode) => (isDiff ? Math.abs(node.value) + Math.abs(node.baseValue) : node.value);
-  const rootWeight = weightOf(root);
   const usable = WIDTH - 2 * PAD_SIDE;
+  const minWeightOf = (rootWeight: number) => (rootWeight > 0 ? MIN_WIDTH_PX / (usable / rootWeight) : Infinity);
+  // Only frames of at least MIN_WIDTH_PX are drawn: the tree need not go below them.
+  const root = buildCallTree(analysis.stacks, analysis.base?.stacks, (top) => minWeightOf(weightOf(top)));
+  const rootWeight = weightOf(root);
   const scale = rootWeight > 0 ? usable / rootWeight : 0;
-  const frames = rootWeight > 0 ? placeFrames(root, weightOf, MIN_WIDTH_PX / scale) : [];
+  const frames = rootWeight > 0 ? placeFrames(root, weightOf, minWeightOf(rootWeight)) : [];
   const maxDepth = frames.reduce((deepest, frame) => Math.max(deepest, frame.depth), 0);
   const height = PAD_TOP + (maxDepth + 2) * FRAME_HEIGHT + PAD_BOTTOM;
   const { unit, type } = analysis.sampleType;
