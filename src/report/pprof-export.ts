@@ -21,7 +21,12 @@ class PprofWriter {
   readonly mappings: Mapping[] = [];
   readonly locations: Location[] = [];
   readonly functions: PprofFunction[] = [];
-  readonly samples: Sample[] = [];
+  /**
+   * Samples encoded as they are added (Profile field 2 records): a million pprof-format
+   * Sample objects held until one encode() took gigabytes. Protocol buffers take fields
+   * in any order, so these follow the rest of the profile.
+   */
+  readonly encodedSamples = new ChunkedBytes();
 
   /**
    * Adds one profile's tables (ids shifted past what is there) and its samples times
@@ -84,13 +89,12 @@ class PprofWriter {
       for (const [key, str] of Object.entries(sample.labels ?? {})) labels.push(new Label({ key: this.strings.dedup(key), str: this.strings.dedup(str) }));
       // pprof's own -diff_base marks base samples this way; percentages then relate to the base.
       if (sign === -1) labels.push(new Label({ key: this.strings.dedup("pprof::base"), str: this.strings.dedup("true") }));
-      this.samples.push(
-        new Sample({
-          locationId: sample.locationIds.map((id) => locationIds.get(id) ?? 0),
-          value: columns.map((column) => column[row] as number),
-          label: labels,
-        }),
-      );
+      const encoded = new Sample({
+        locationId: sample.locationIds.map((id) => locationIds.get(id) ?? 0),
+        value: columns.map((column) => column[row] as number),
+        label: labels,
+      }).encode();
+      this.encodedSamples.appendField(SAMPLE_FIELD, encoded);
     });
   }
 }
@@ -107,7 +111,6 @@ export function encodePprof(prepared: PreparedProfile, options: PprofExportOptio
   const comments = [...profile.comments, `allocrun: ${profile.format} profile ${prepared.source}${options.base ? ` minus ${options.base.source}` : ""}`];
   const encoded = new PprofProfile({
     sampleType,
-    sample: writer.samples,
     mapping: writer.mappings,
     location: writer.locations,
     function: writer.functions,
@@ -118,5 +121,39 @@ export function encodePprof(prepared: PreparedProfile, options: PprofExportOptio
     comment: comments.map((text) => writer.strings.dedup(text)),
     defaultSampleType: writer.strings.dedup(options.defaultSampleType),
   }).encode();
-  return gzipSync(encoded);
+  return gzipSync(Buffer.concat([encoded, ...writer.encodedSamples.chunks()]));
+}
+
+/** Profile.sample: field 2, length-delimited. */
+const SAMPLE_FIELD = (2 << 3) | 2;
+const CHUNK_BYTES = 1 << 20;
+
+/** Length-delimited protobuf fields written into 1 MiB buffers. */
+class ChunkedBytes {
+  private readonly filled: Buffer[] = [];
+  private current = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
+
+  appendField(tag: number, bytes: Uint8Array): void {
+    // Tag, varint length (at most 10 bytes), bytes.
+    const needed = 11 + bytes.length;
+    if (this.used + needed > this.current.length) {
+      this.filled.push(this.current.subarray(0, this.used));
+      this.current = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, needed));
+      this.used = 0;
+    }
+    this.current[this.used++] = tag;
+    let length = bytes.length;
+    while (length > 127) {
+      this.current[this.used++] = (length & 127) | 128;
+      length >>>= 7;
+    }
+    this.current[this.used++] = length;
+    this.current.set(bytes, this.used);
+    this.used += bytes.length;
+  }
+
+  chunks(): Buffer[] {
+    return [...this.filled, this.current.subarray(0, this.used)];
+  }
 }
