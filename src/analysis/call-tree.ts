@@ -1,6 +1,6 @@
 // The call tree behind flame graphs: root first, one node per distinct path, each with its
 // value (and, for a differential graph, the base profile's value on the same path).
-import { asStackTable, type StackTable, type Stacks } from "./stack-table.js";
+import { asStackTable, shareFunctionIds, type StackTable, type Stacks } from "./stack-table.js";
 import type { FunctionRef } from "./stacks.js";
 
 export interface CallTreeNode {
@@ -26,15 +26,7 @@ export function buildCallTree(profile: Stacks, base?: Stacks, expansionLimit?: (
   // stack numbers (base stacks after the current ones), and each node's stacks are one
   // contiguous, stably sorted range of it, split by a counting sort into its children.
   const tables = base === undefined ? [asStackTable(profile)] : [asStackTable(profile), asStackTable(base)];
-  const ids = new Map<string, number>();
-  const refs: FunctionRef[] = [];
-  const globalIds = tables.map((table) =>
-    table.functions.map((fn) => {
-      let id = ids.get(fn.key);
-      if (id === undefined) ids.set(fn.key, (id = refs.push(fn) - 1));
-      return id;
-    }),
-  );
+  const { ids: globalIds, refs } = shareFunctionIds(tables);
   const current = tables[0] as StackTable;
   const stackCount = tables.reduce((sum, table) => sum + table.stackCount, 0);
   const order = Uint32Array.from({ length: stackCount }, (_, k) => k);

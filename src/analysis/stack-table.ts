@@ -199,3 +199,21 @@ export function joinStackTables(first: StackTable, second: StackTable, secondSig
   table.total = first.total + secondSign * second.total;
   return table;
 }
+
+/**
+ * One numbering of the functions of several tables (by `identity`, the key by default):
+ * `ids[t][f]` is the shared id of function f of table t, `refs[id]` its first ref.
+ */
+export function shareFunctionIds(tables: readonly StackTable[], identity: (fn: FunctionRef) => string = (fn) => fn.key): { ids: number[][]; refs: FunctionRef[] } {
+  const byIdentity = new Map<string, number>();
+  const refs: FunctionRef[] = [];
+  const ids = tables.map((table) =>
+    table.functions.map((fn) => {
+      const name = identity(fn);
+      let id = byIdentity.get(name);
+      if (id === undefined) byIdentity.set(name, (id = refs.push(fn) - 1));
+      return id;
+    }),
+  );
+  return { ids, refs };
+}

@@ -1,7 +1,7 @@
 // One entry point from an analysis to the bytes of any output format.
 import type { Analysis, GrowthAnalysis, PreparedProfile } from "../analysis/analysis.js";
 import { usageError } from "../core/errors.js";
-import { renderCollapsed } from "./collapsed.js";
+import { renderCollapsedBytes } from "./collapsed.js";
 import { renderDotGraph } from "./dot-graph.js";
 import { renderFlameGraphSvg } from "./flame-svg.js";
 import { buildAnalysisJson, buildGrowthJson, renderJson } from "./json-report.js";
@@ -34,7 +34,7 @@ export function renderAnalysis(format: OutputFormat, input: RenderInput): string
     case "json":
       return renderJson(buildAnalysisJson(analysis, top));
     case "collapsed":
-      return renderCollapsed(analysis);
+      return renderCollapsedBytes(analysis);
     case "svg":
       return renderFlameGraphSvg(analysis);
     case "dot":
