@@ -101,6 +101,8 @@ const scratch = { value: 0 };
 const COLON = 0x3a;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
+/** What precedes the 2nd, 3rd and 4th number of "n: s [n: s]". */
+const PAIR_SEPARATORS = [COLON, OPEN_BRACKET, COLON];
 
 /**
  * Scans the "n: s [n: s]" counts shared by jemalloc and gperftools heap lines into
@@ -108,23 +110,17 @@ const CLOSE_BRACKET = 0x5d;
  * after "]" or -1.
  */
 export function scanCountPairs(line: string, index: number, out: number[], end = line.length): number {
-  // Written out rather than looped over a pattern: two of these lines per stack.
+  // Separators by code, not a pattern of strings: two of these lines per stack.
   const scanned = scratch;
   let i = scanInteger(line, index, scanned, end);
   if (i < 0) return -1;
   out[0] = scanned.value;
-  i = expectCode(line, i, COLON, end);
-  if (i >= 0) i = scanInteger(line, i, scanned, end);
-  if (i < 0) return -1;
-  out[1] = scanned.value;
-  i = expectCode(line, i, OPEN_BRACKET, end);
-  if (i >= 0) i = scanInteger(line, i, scanned, end);
-  if (i < 0) return -1;
-  out[2] = scanned.value;
-  i = expectCode(line, i, COLON, end);
-  if (i >= 0) i = scanInteger(line, i, scanned, end);
-  if (i < 0) return -1;
-  out[3] = scanned.value;
+  for (let k = 1; k < 4; k++) {
+    i = expectCode(line, i, PAIR_SEPARATORS[k - 1] as number, end);
+    if (i >= 0) i = scanInteger(line, i, scanned, end);
+    if (i < 0) return -1;
+    out[k] = scanned.value;
+  }
   return expectCode(line, i, CLOSE_BRACKET, end);
 }
 
