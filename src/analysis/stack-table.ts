@@ -5,6 +5,7 @@
 // they did over the object form. A StackProfile (object form: tests, site snapshots) is
 // converted by asStackTable; every analysis accepts either.
 import { basename } from "node:path";
+import { grownTypedArray } from "../profile/address-table.js";
 import type { Location, Profile, ValueType } from "../profile/model.js";
 import type { FunctionRef, StackProfile } from "./stacks.js";
 
@@ -130,7 +131,7 @@ export function extractStackTable(profile: Profile, sampleType: string): StackTa
       const single = singleFrame[id] ?? -1;
       const frames = single === -1 ? framesOf(id) : undefined;
       const needed = frames === undefined ? 1 : frames.length;
-      if (next + needed > stackFrames.length) stackFrames = grownFrames(stackFrames, next + needed);
+      if (next + needed > stackFrames.length) stackFrames = grownTypedArray(stackFrames, Math.max(next + needed, 2 * stackFrames.length));
       if (frames === undefined) stackFrames[next++] = single;
       else for (const frame of frames) stackFrames[next++] = frame;
     }
@@ -138,12 +139,6 @@ export function extractStackTable(profile: Profile, sampleType: string): StackTa
     stackStarts[++s] = next;
   }
   return numbering.table(profile.sampleTypes[column] as ValueType, stackFrames.subarray(0, next), stackStarts, values, stackCount);
-}
-
-function grownFrames(frames: Uint32Array, atLeast: number): Uint32Array {
-  const bigger = new Uint32Array(Math.max(atLeast, 2 * frames.length));
-  bigger.set(frames);
-  return bigger;
 }
 
 /** The columnar form of either form (a table is returned as it is). */

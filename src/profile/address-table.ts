@@ -103,3 +103,10 @@ export class SequenceIndex {
     for (let slot = 0; slot < slots.length; slot++) if (slots[slot] !== EMPTY) this.place(hashes[slot] as number, slots[slot] as number);
   }
 }
+
+/** A typed array of `length` elements (at least the old length) starting with `array`'s. */
+export function grownTypedArray<T extends Uint32Array | Int32Array | Float64Array>(array: T, length: number): T {
+  const bigger = new (array.constructor as new (length: number) => T)(length);
+  bigger.set(array);
+  return bigger;
+}

@@ -3,7 +3,7 @@
 // GetHeapSample's one-line-per-object output require). Locations are placed in their
 // mappings at build time, because the formats put the maps after the samples. Addresses
 // and stacks are looked up in typed-array hash tables: no Map entry or bucket per stack.
-import { AddressTable, mixHash, SequenceIndex } from "./address-table.js";
+import { AddressTable, grownTypedArray, mixHash, SequenceIndex } from "./address-table.js";
 import { findMapping } from "./maps.js";
 import type { Location, Mapping, Profile, Sample } from "./model.js";
 
@@ -45,7 +45,7 @@ export class ProfileBuilder {
   addSample(addresses: ArrayLike<number>, leafIsReturnAddress: boolean, values: ArrayLike<number>, length = addresses.length): void {
     // The stack is written after the last one; it stays there only if it is new.
     const start = this.stackStarts[this.stackCount] as number;
-    if (start + length > this.stackIds.length) this.stackIds = grown(this.stackIds, Math.max(2 * this.stackIds.length, start + length));
+    if (start + length > this.stackIds.length) this.stackIds = grownTypedArray(this.stackIds, Math.max(2 * this.stackIds.length, start + length));
     const ids = this.stackIds;
     let hash = 0x811c9dc5 ^ length;
     for (let i = 0; i < length; i++) {
@@ -62,9 +62,9 @@ export class ProfileBuilder {
       return;
     }
     const index = this.stackCount++;
-    if (this.stackCount === this.stackStarts.length) this.stackStarts = grown(this.stackStarts, 2 * this.stackStarts.length);
+    if (this.stackCount === this.stackStarts.length) this.stackStarts = grownTypedArray(this.stackStarts, 2 * this.stackStarts.length);
     this.stackStarts[this.stackCount] = start + length;
-    if (this.stackCount * valueCount > this.values.length) this.values = grown(this.values, 2 * this.values.length);
+    if (this.stackCount * valueCount > this.values.length) this.values = grownTypedArray(this.values, 2 * this.values.length);
     for (let i = 0; i < valueCount; i++) this.values[index * valueCount + i] = values[i] as number;
     this.sampleIndex.add(hash, index);
   }
@@ -98,10 +98,4 @@ export class ProfileBuilder {
     for (let i = 0; i < length; i++) if (ids[start + i] !== ids[candidate + i]) return false;
     return true;
   }
-}
-
-function grown<T extends Uint32Array | Float64Array>(array: T, length: number): T {
-  const bigger = new (array.constructor as new (length: number) => T)(length);
-  bigger.set(array);
-  return bigger;
 }

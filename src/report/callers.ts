@@ -3,7 +3,7 @@
 // jeprof and pprof show with --cum / peek). Pure.
 import { asStackTable, type Stacks } from "../analysis/stack-table.js";
 import type { FunctionRef } from "../analysis/stacks.js";
-import { mixHash, SequenceIndex } from "../profile/address-table.js";
+import { grownTypedArray, mixHash, SequenceIndex } from "../profile/address-table.js";
 
 export interface CallerChain {
   /** Nearest caller first. */
@@ -57,8 +57,8 @@ export function findHeaviestCallers(stacks: Stacks, depth = 2): Map<string, Call
       continue;
     }
     if (chainCount === chainValues.length) {
-      chainFunctions = grown(chainFunctions, chainFunctions.length * 2);
-      chainValues = grown(chainValues, chainValues.length * 2);
+      chainFunctions = grownTypedArray(chainFunctions, chainFunctions.length * 2);
+      chainValues = grownTypedArray(chainValues, chainValues.length * 2);
     }
     chainFunctions.set(current, chainCount * width);
     chainValues[chainCount] = value;
@@ -79,12 +79,6 @@ export function findHeaviestCallers(stacks: Stacks, depth = 2): Map<string, Call
     heaviest.set((functions[leaf] as FunctionRef).key, { callers, share: leafFlat === 0 ? 0 : (chainValues[chain] as number) / leafFlat });
   });
   return heaviest;
-}
-
-function grown<T extends Int32Array | Float64Array>(array: T, length: number): T {
-  const bigger = new (array.constructor as new (length: number) => T)(length);
-  bigger.set(array);
-  return bigger;
 }
 
 /** "← mid_alloc ← leak_big", with the share when other callers hold a part: "← main (62%)". */
