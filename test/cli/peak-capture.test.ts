@@ -41,6 +41,13 @@ async function analyzeJson<T>(args: string[]): Promise<{ json: T; stderr: string
   return { json: JSON.parse(result.stdout) as T, stderr: result.stderr };
 }
 
+/** Address ranges of liballocrun-peak.so in a heap_v2 dump's MAPPED_LIBRARIES section. */
+function peakLibraryRanges(dump: string): Array<[bigint, bigint]> {
+  const maps = dump.slice(dump.indexOf("MAPPED_LIBRARIES:"));
+  return [...maps.matchAll(/^([0-9a-f]+)-([0-9a-f]+) .*liballocrun-peak\.so$/gm)].map((m) => [BigInt(`0x${m[1]}`), BigInt(`0x${m[2]}`)]);
+}
+const inRanges = (address: bigint, ranges: Array<[bigint, bigint]>) => ranges.some(([start, end]) => address >= start && address < end);
+
 const heapFiles = (dir: string) => readdirSync(dir).filter((name) => /\.heap(\.tmp)?$/.test(name));
 
 describe.skipIf(!existsSync(JQ) || !hasPeakLibrary)("the heap at its peak, on jq (frees everything before exit)", () => {
@@ -130,6 +137,25 @@ describe.skipIf(!existsSync(JEMALLOC) || !hasPeakLibrary)("the heap at its peak,
     // A program largest at its end has its peak at exit: analyze says so.
     const { stderr } = await analyzeJson<JsonAnalysis>([out]);
     expect(stderr).toMatch(/heap at peak: [\d.]+ MiB in use at exit|heap at peak: [\d.]+ MiB in use, [\d.]+ s into the run; at exit/);
+  });
+
+  it("leaves nothing of its own watcher thread in the profiles, even with every allocation sampled", async () => {
+    const out = join(await temps.make(), "run");
+    // lg_prof_sample:0 samples every allocation: what pthread_create allocates for the
+    // watcher (ld.so's TLS block, 320 B) was in both dumps, reported as a whole period.
+    const run = await runCli(["--jemalloc", "--prof", "--conf", "lg_prof_sample:0", "--no-analyze", "-q", "-o", out, "--", buildExample("leak")]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const dumps = heapFiles(out);
+    expect(dumps.some((name) => name.startsWith("peak."))).toBe(true);
+    for (const name of dumps) {
+      const text = readFileSync(join(out, name), "utf8");
+      const ranges = peakLibraryRanges(text);
+      expect(ranges.length, `${name} maps liballocrun-peak.so`).toBeGreaterThan(0);
+      const stacks = text.split("\n").filter((line) => line.startsWith("@ "));
+      expect(stacks.length).toBeGreaterThan(3);
+      const watcherStacks = stacks.filter((line) => line.slice(2).split(" ").some((hex) => inRanges(BigInt(hex), ranges)));
+      expect(watcherStacks, name).toEqual([]);
+    }
   });
 
   it("refuses --at for a profile file and a dump number beyond the series", async () => {
