@@ -39,9 +39,6 @@ const KNOWN_DEBT: readonly string[] = [
   "analysis/after-run.ts -> report",
   // the manifest types are the run-folder contract; they belong below both sides.
   "analysis/run-folder-profiles.ts -> run",
-  // compare reuses the CLI's option table and allocator-name error.
-  "compare/compare-options.ts -> cli",
-  "compare/variants.ts -> cli",
   // preflight reuses doctor's target checks: they belong in detect/.
   "run/preflight.ts -> doctor",
 ];
