@@ -169,26 +169,39 @@ static void copy_name(const char *status, char *name, size_t size) {
   if (used == 0) snprintf(name, size, "?");
 }
 
+static ssize_t read_exe(pid_t pid, char *buffer, size_t size) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
+  ssize_t length = readlink(path, buffer, size - 1);
+  buffer[length > 0 ? length : 0] = '\0';
+  return length;
+}
+
 /* Looks at one live process; returns its thread count (0 when gone) and sets *is_new. */
 static long observe(pid_t pid, pid_t ppid, int *is_new) {
   char path[64];
   char status[4096];
+  char exe_buffer[PATH_MAX];
+  char exe_before[PATH_MAX];
+  ssize_t length = -1;
   snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-  if (read_proc_file(path, status, sizeof status) < 0) return 0;
+  /* status and exe are two reads: a process that execs between them would be recorded
+   * with the new program's path but the old one's name and identity (a set-user-ID child
+   * as not secure). Read exe on both sides and retry when it changed. */
+  for (int attempt = 0; attempt < 3; attempt++) {
+    ssize_t length_before = read_exe(pid, exe_before, sizeof exe_before);
+    if (read_proc_file(path, status, sizeof status) < 0) return 0;
+    length = read_exe(pid, exe_buffer, sizeof exe_buffer);
+    if (length == length_before && strcmp(exe_before, exe_buffer) == 0) break;
+  }
   long hwm_kib = field_after(status, "VmHWM:");
   long threads = field_after(status, "Threads:");
   if (hwm_kib < 0) return threads > 0 ? threads : 0; /* a zombie, or a kernel thread */
-  char exe_buffer[PATH_MAX];
-  snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
-  ssize_t length = readlink(path, exe_buffer, sizeof exe_buffer - 1);
-  const char *exe = NULL;
-  if (length > 0) {
-    exe_buffer[length] = '\0';
-    exe = exe_buffer;
-  }
+  const char *exe = length > 0 ? exe_buffer : NULL;
   if (exe && strcmp(exe, self_exe) == 0) return threads; /* our own fork, before its exec */
   char comm[17];
   copy_name(status, comm, sizeof comm);
+  int secure = ids_differ(status, "Uid:") || ids_differ(status, "Gid:");
   struct process *entry = latest_entry_of(pid);
   if (!entry || !same_exe(entry, exe, comm)) {
     if (process_count == MAX_PROCESSES) {
@@ -200,11 +213,13 @@ static long observe(pid_t pid, pid_t ppid, int *is_new) {
     entry->pid = pid;
     entry->ppid = ppid;
     entry->preload = library_count > 0 ? PRELOAD_UNKNOWN : PRELOAD_MAPPED;
-    entry->secure = ids_differ(status, "Uid:") || ids_differ(status, "Gid:");
-    memcpy(entry->comm, comm, sizeof comm);
     entry->exe = exe ? strdup(exe) : NULL;
     *is_new = 1;
   }
+  /* Kept up to date: the exec's own name and credentials may land after its new exe. A
+   * set-user-ID program that later drops its privileges still started secure. */
+  memcpy(entry->comm, comm, sizeof comm);
+  entry->secure = entry->secure || secure;
   if (hwm_kib > entry->hwm_kib) entry->hwm_kib = hwm_kib;
   if (entry->preload == PRELOAD_UNKNOWN && entry->maps_checks < MAX_MAPS_CHECKS) {
     entry->maps_checks++;

@@ -8,8 +8,8 @@ import { createRequire } from "node:module";
 import type { AllocatorName, LibraryName } from "../core/allocators.js";
 import { inputError, usageError } from "../core/errors.js";
 import type { PresetCatalog } from "./catalog.js";
-import { findClosestNames, joinAlternatives } from "./closest-names.js";
-import { checkConfKey, normalizeConfKey, parseConfText, readConfVariable, type ConfEntries } from "./conf-dialects.js";
+import { findClosestNames, joinAlternatives } from "../core/closest-names.js";
+import { checkConfKey, describeReplacedInherited, listCarrierVariable, normalizeConfKey, parseConfText, readConfVariable, type ConfEntries } from "./conf-dialects.js";
 import { presetFitsAllocator, resolveFlagPreset } from "./flag-presets.js";
 import { describeReplacedProfPrefix, PROF_PREFIX } from "./replaced-prof-prefix.js";
 import type { ArtifactHint, Preset, ShortFlag } from "./preset.js";
@@ -42,6 +42,11 @@ export interface EnvPlan {
 export interface ComposeOptions {
   /** Apply the allocator's base preset (named like the allocator) first. Default true. */
   withBasePreset?: boolean;
+  /**
+   * The caller's environment: its MALLOC_CONF / GLIBC_TUNABLES, which the run's own would
+   * replace whole, is kept key by key under what the command line sets.
+   */
+  inheritedEnv?: NodeJS.ProcessEnv;
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -50,7 +55,11 @@ export function composeEnvPlan(catalog: PresetCatalog, allocator: AllocatorName,
   const builder = new PlanBuilder(catalog, allocator);
   const base = options.withBasePreset === false ? undefined : catalog.find(allocator);
   if (base) builder.applyPreset(base, []);
+  const carrier = listCarrierVariable(allocator);
+  const inherited = carrier === undefined ? undefined : options.inheritedEnv?.[carrier];
+  if (carrier !== undefined && inherited !== undefined) builder.applyInherited(carrier, inherited);
   for (const step of steps) builder.applyStep(step);
+  builder.noteReplacedInherited();
   return builder.plan;
 }
 
@@ -126,6 +135,31 @@ class PlanBuilder {
       if (!this.plan.artifactHints.some((known) => known.kind === hint.kind && known.glob === hint.glob)) this.plan.artifactHints.push(hint);
     }
     this.plan.presetsApplied.push(preset.name);
+  }
+
+  /** Options the caller's environment already sets; a command-line setting that differs is said in a warning. */
+  private readonly inheritedConf = new Map<string, string>();
+
+  applyInherited(name: string, value: string): void {
+    const source = `${name} in your environment`;
+    let conf: ConfEntries | undefined;
+    try {
+      conf = readConfVariable(this.allocator, name, value, source);
+    } catch {
+      return; // not ours to judge: the allocator itself complains about its malformed variable
+    }
+    for (const [key, confValue] of conf ?? []) {
+      this.setConf(key, confValue, source);
+      this.inheritedConf.set(key, confValue);
+    }
+  }
+
+  /** Says which of the caller's own options the command line set otherwise (prof_prefix has its own warning). */
+  noteReplacedInherited(): void {
+    for (const [key, inherited] of this.inheritedConf) {
+      const value = this.plan.conf.find(([known]) => known === key)?.[1];
+      if (key !== PROF_PREFIX && value !== undefined && value !== inherited) this.plan.warnings.push(describeReplacedInherited(this.allocator, key, inherited, value));
+    }
   }
 
   /** `userSource` names where the user gave this option; presets give none. */

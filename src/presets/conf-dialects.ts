@@ -3,7 +3,7 @@
 // variable is read back into options, so everything merges key by key.
 import type { AllocatorName } from "../core/allocators.js";
 import { usageError } from "../core/errors.js";
-import { findClosestNames } from "./closest-names.js";
+import { findClosestNames } from "../core/closest-names.js";
 import { GLIBC_MALLOC_TUNABLES, JEMALLOC_OPTIONS, MIMALLOC_OPTIONS, TCMALLOC_OPTIONS } from "./known-options.js";
 
 export type ConfEntries = Array<[string, string]>;
@@ -124,6 +124,23 @@ export function normalizeConfKey(allocator: AllocatorName, key: string): string 
 export function readConfVariable(allocator: AllocatorName, name: string, value: string, source: string): ConfEntries | undefined {
   const text = DIALECTS[allocator].readVariable(name, value);
   return text === undefined ? undefined : parseConfText(allocator, text, source);
+}
+
+/**
+ * The variable that carries every option of this allocator in one list (MALLOC_CONF,
+ * GLIBC_TUNABLES), which a run's own setting would replace whole; undefined where each
+ * option is a variable of its own (MIMALLOC_*, TCMALLOC_*: inherited as they are).
+ */
+export function listCarrierVariable(allocator: AllocatorName): string | undefined {
+  const dialect = DIALECTS[allocator];
+  return dialect.listSeparator === undefined ? undefined : dialect.carrier;
+}
+
+/** The warning for an option of the caller's environment that the command line sets otherwise. */
+export function describeReplacedInherited(allocator: AllocatorName, key: string, inherited: string, value: string): string {
+  const dialect = DIALECTS[allocator];
+  const pair = (v: string) => (allocator === "jemalloc" ? `${key}:${v}` : `${key}=${v}`);
+  return `your ${dialect.carrier} sets ${pair(inherited)}; this run uses ${pair(value)} (--conf ${pair(inherited)} at the end of the options keeps yours)`;
 }
 
 export function checkConfKey(allocator: AllocatorName, key: string): string | undefined {

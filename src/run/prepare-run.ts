@@ -5,7 +5,6 @@ import type { AllocatorName, LibraryName } from "../core/allocators.js";
 import { usageError } from "../core/errors.js";
 import { loadPresetCatalog, composeEnvPlan, renderEnvironment, type CompositionStep, type EnvPlan } from "../presets/index.js";
 import { rjemEnvironmentFor } from "../presets/rjem-conf.js";
-import { checkCallerProfPrefix } from "../presets/replaced-prof-prefix.js";
 import { locateLibrary } from "../detect/index.js";
 import { checkTarget, type TargetReport } from "./preflight.js";
 import { probeJemallocConf } from "./jemalloc-conf-probe.js";
@@ -43,7 +42,7 @@ export function renderProgramVariables(prepared: PreparedRun, outDir: string, pr
 
 export function prepareRun(request: PrepareRequest): PreparedRun {
   const catalog = loadPresetCatalog({ cwd: request.cwd, env: request.env });
-  const plan = composeEnvPlan(catalog, request.allocator, request.steps);
+  const plan = composeEnvPlan(catalog, request.allocator, request.steps, { inheritedEnv: request.env });
   const profiling = plan.artifactHints.some((hint) => hint.kind.endsWith("-heap") || hint.kind.endsWith("-cpu"));
   if (request.libraryPath !== undefined && request.allocator === "glibc") {
     throw usageError("--lib has no meaning with --glibc (glibc's malloc is not preloaded)", "choose the allocator the library belongs to, e.g. --jemalloc --lib PATH");
@@ -65,21 +64,19 @@ export function prepareRun(request: PrepareRequest): PreparedRun {
     libraryPaths,
     allocatorLibrary,
     target,
-    warnings: [...plan.warnings, ...confWarnings, ...optional(checkCallerProfPrefix(request.allocator, plan.conf, request.env)), ...(target?.warnings ?? [])],
+    warnings: [...plan.warnings, ...confWarnings, ...(target?.warnings ?? [])],
   };
 }
 
 /**
- * Options the user typed (--conf, -e, --env-file, a preset of theirs) go past jemalloc once
+ * Options the user typed (--conf, -e, --env-file, a preset of theirs, their own MALLOC_CONF) go past jemalloc once
  * before the run; the shipped flag presets are known good and cost nothing.
  */
 function checkUserJemallocConf(request: PrepareRequest, plan: EnvPlan, libraryPaths: Partial<Record<LibraryName, string>>, library: string): string[] {
-  if (request.allocator !== "jemalloc" || plan.conf.length === 0 || request.steps.every((step) => step.kind === "flag")) return [];
+  if (request.allocator !== "jemalloc" || plan.conf.length === 0 || (request.steps.every((step) => step.kind === "flag") && request.env.MALLOC_CONF === undefined)) return [];
   const mallocConf = renderEnvironment(plan, { libraryPaths, outDir: "/nonexistent-allocrun-probe" }).MALLOC_CONF;
   return mallocConf === undefined ? [] : probeJemallocConf(library, mallocConf);
 }
-
-const optional = (warning: string | undefined): string[] => (warning === undefined ? [] : [warning]);
 
 function isAllocatorLibrary(name: LibraryName, allocator: AllocatorName): boolean {
   return name === allocator;

@@ -102,6 +102,16 @@ describe("allocrun run: profiles land in the run folder", () => {
     expect(result.stderr).toContain("allocator");
   });
 
+  it("keeps the caller's own MALLOC_CONF options beside the profiling ones", async () => {
+    const out = join(await temps.make(), "run");
+    const result = await runCli(["--jemalloc", "--prof", "--no-analyze", "-o", out, "--", "sh", "-c", 'echo "$MALLOC_CONF"'], { env: { MALLOC_CONF: "narenas:3,lg_prof_sample:20" } });
+    expect(result.exitCode, result.stderr).toBe(0);
+    // The program sees one MALLOC_CONF with both: jemalloc reads no other.
+    expect(result.stdout.trim().split(",")).toEqual(expect.arrayContaining(["narenas:3", "prof:true", `prof_prefix:${out}/jeprof`, "lg_prof_sample:17"]));
+    expect(result.stderr).toContain("your MALLOC_CONF sets lg_prof_sample:20; this run uses lg_prof_sample:17");
+    expect(readManifest(out).env.MALLOC_CONF).toBe(result.stdout.trim());
+  });
+
   it("writes gperftools heap profiles for --tcmalloc --heap-profile even when the program changes directory", async () => {
     const out = join(await temps.make(), "run");
     const result = await runCli(["--tcmalloc", "--heap-profile", "--no-analyze", "-q", "-o", out, "--", "sh", "-c", `cd / && exec ${buildExample("leak")}`]);

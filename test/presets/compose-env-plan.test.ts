@@ -3,7 +3,6 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { AllocatorName } from "../../src/core/allocators.js";
 import { composeEnvPlan, loadPresetCatalog, type CompositionStep, type ShortFlag } from "../../src/presets/index.js";
-import { checkCallerProfPrefix } from "../../src/presets/replaced-prof-prefix.js";
 import { catchError, loadTempCatalog, makeTempLayout, writePresets } from "./temp-preset-dirs.js";
 
 const catalog = loadPresetCatalog({ home: "/nonexistent-home", cwd: "/nonexistent-cwd", env: {} });
@@ -168,14 +167,23 @@ describe("composition", () => {
     expect(compose("jemalloc", flag("prof")).warnings).toEqual([]);
   });
 
-  it("says when the run's MALLOC_CONF replaces a prof_prefix in the caller's environment", () => {
-    const conf = compose("jemalloc", flag("prof")).conf;
-    expect(checkCallerProfPrefix("jemalloc", conf, { MALLOC_CONF: "narenas:2,prof_prefix:/srv/prof/app" })).toBe(
+  it("keeps the caller's own MALLOC_CONF / GLIBC_TUNABLES key by key under the command line's, and says what it replaces", () => {
+    const inheriting = (allocator: AllocatorName, inheritedEnv: NodeJS.ProcessEnv, ...steps: CompositionStep[]) => composeEnvPlan(catalog, allocator, steps, { inheritedEnv });
+    const jemalloc = inheriting("jemalloc", { MALLOC_CONF: "narenas:3,background_thread:true,lg_prof_sample:20,prof_prefix:/srv/prof/app" }, flag("prof"));
+    expect(Object.fromEntries(jemalloc.conf)).toMatchObject({ narenas: "3", background_thread: "true", prof: "true", prof_prefix: "{out}/jeprof", lg_prof_sample: "17" });
+    expect(jemalloc.warnings).toEqual([
       'your prof_prefix "/srv/prof/app" (MALLOC_CONF in your environment) is replaced by "{out}/jeprof": allocrun writes profiles into the run folder (-o DIR chooses it)',
-    );
-    expect(checkCallerProfPrefix("jemalloc", conf, { MALLOC_CONF: "narenas:2" })).toBeUndefined();
-    expect(checkCallerProfPrefix("jemalloc", compose("jemalloc").conf, { MALLOC_CONF: "prof_prefix:/srv/x" })).toBeUndefined();
-    expect(checkCallerProfPrefix("jemalloc", conf, { MALLOC_CONF: ",,:" })).toBeUndefined();
+      "your MALLOC_CONF sets lg_prof_sample:20; this run uses lg_prof_sample:17 (--conf lg_prof_sample:20 at the end of the options keeps yours)",
+    ]);
+    // The caller's value wins over the allocator's base preset, and a --conf given last over --prof.
+    const kept = inheriting("jemalloc", { MALLOC_CONF: "lg_prof_sample:20" }, flag("prof"), { kind: "conf", text: "lg_prof_sample:20" });
+    expect(Object.fromEntries(kept.conf).lg_prof_sample).toBe("20");
+    expect(kept.warnings).toEqual([]);
+    const glibc = inheriting("glibc", { GLIBC_TUNABLES: "glibc.pthread.rseq=0:glibc.malloc.arena_max=8" }, { kind: "conf", text: "arena_max=2" });
+    expect(glibc.conf).toEqual([["glibc.pthread.rseq", "0"], ["glibc.malloc.arena_max", "2"]]);
+    // Another allocator's variable is not this run's business, nor one jemalloc would reject itself.
+    expect(inheriting("mimalloc", { MALLOC_CONF: "narenas:3" }).conf).toEqual(compose("mimalloc").conf);
+    expect(inheriting("jemalloc", { MALLOC_CONF: ",,:" }, flag("prof")).warnings).toEqual([]);
   });
 
   it("refuses malformed --conf and -e values, naming the flag and the value", () => {
