@@ -115,9 +115,14 @@ export function extractStackTable(profile: Profile, sampleType: string): StackTa
   };
   const { samples } = profile;
   let stackCount = 0;
-  for (const sample of samples) if ((sample.values[column] ?? 0) !== 0) stackCount++;
-  // Sized for one frame per location, grown when inlined frames need more.
-  let stackFrames: Uint32Array = new Uint32Array(Math.max(1024, samples.length * 16));
+  let locationCount = 0;
+  for (const sample of samples) {
+    if ((sample.values[column] ?? 0) === 0) continue;
+    stackCount++;
+    locationCount += sample.locationIds.length;
+  }
+  // Sized for one frame per location; grown only when inlined frames need more.
+  let stackFrames: Uint32Array = new Uint32Array(locationCount);
   const stackStarts = new Uint32Array(stackCount + 1);
   const values = new Float64Array(stackCount);
   let s = 0;
@@ -127,13 +132,14 @@ export function extractStackTable(profile: Profile, sampleType: string): StackTa
     if (value === 0) continue;
     const ids = sample.locationIds;
     for (let k = 0; k < ids.length; k++) {
-      const id = ids[k] as number;
-      const single = singleFrame[id] ?? -1;
-      const frames = single === -1 ? framesOf(id) : undefined;
-      const needed = frames === undefined ? 1 : frames.length;
-      if (next + needed > stackFrames.length) stackFrames = grownTypedArray(stackFrames, Math.max(next + needed, 2 * stackFrames.length));
-      if (frames === undefined) stackFrames[next++] = single;
-      else for (const frame of frames) stackFrames[next++] = frame;
+      const single = singleFrame[ids[k] as number] ?? -1;
+      if (single !== -1 && next < stackFrames.length) {
+        stackFrames[next++] = single;
+        continue;
+      }
+      const frames = framesOf(ids[k] as number);
+      if (next + frames.length > stackFrames.length) stackFrames = grownTypedArray(stackFrames, Math.max(next + frames.length, 2 * stackFrames.length));
+      for (const frame of frames) stackFrames[next++] = frame;
     }
     values[s] = value;
     stackStarts[++s] = next;

@@ -1,7 +1,7 @@
 // One entry point from an analysis to the bytes of any output format.
 import type { Analysis, GrowthAnalysis, PreparedProfile } from "../analysis/analysis.js";
 import { usageError } from "../core/errors.js";
-import { renderCollapsedBytes } from "./collapsed.js";
+import { renderCollapsed, renderCollapsedBytes } from "./collapsed.js";
 import { renderDotGraph } from "./dot-graph.js";
 import { renderFlameGraphSvg } from "./flame-svg.js";
 import { buildAnalysisJson, buildGrowthJson, renderJson } from "./json-report.js";
@@ -34,7 +34,7 @@ export function renderAnalysis(format: OutputFormat, input: RenderInput): string
     case "json":
       return renderJson(buildAnalysisJson(analysis, top));
     case "collapsed":
-      return renderCollapsedBytes(analysis);
+      return renderCollapsed(analysis);
     case "svg":
       return renderFlameGraphSvg(analysis);
     case "dot":
@@ -42,6 +42,17 @@ export function renderAnalysis(format: OutputFormat, input: RenderInput): string
     case "pprof":
       return encodePprof(input.current, { defaultSampleType: analysis.sampleType.type, base: input.base });
   }
+}
+
+/**
+ * The bytes of any output format, for writing out. Collapsed output is built as bytes
+ * directly: at a million stacks it is hundreds of megabytes, and the string plus its
+ * encoding would hold it twice.
+ */
+export function renderAnalysisBytes(format: OutputFormat, input: RenderInput): Buffer {
+  if (format === "collapsed") return renderCollapsedBytes(input.analysis);
+  const rendered = renderAnalysis(format, input);
+  return typeof rendered === "string" ? Buffer.from(rendered) : rendered;
 }
 
 export function renderGrowth(format: OutputFormat, growth: GrowthAnalysis, top: number): string {

@@ -17,7 +17,7 @@ import { findClosestNames } from "../../core/closest-names.js";
 import { formatOptionHelp, helpOption, parseOptionTable, parseWholeNumber, type OptionSpec } from "../../core/option-table.js";
 import type { CommandSurface } from "../command-table.js";
 import { renderWithGraphviz, type GraphvizFormat } from "../../report/graphviz.js";
-import { isBinaryFormat, OUTPUT_FORMATS, renderAnalysis, renderGrowth, type OutputFormat } from "../../report/render.js";
+import { isBinaryFormat, OUTPUT_FORMATS, renderAnalysisBytes, renderGrowth, type OutputFormat } from "../../report/render.js";
 import { defaultCacheDirectory } from "../../symbolize/cache-directory.js";
 import type { LineToolChoice, SymbolizeOptions } from "../../symbolize/symbolize-profile.js";
 
@@ -277,6 +277,6 @@ export default async function analyze(args: string[]): Promise<number> {
   }
   const sampleType = chooseSampleType(current.profile, options);
   const analysis = analyzeProfile(current, sampleType, base);
-  writeOutput(renderAnalysis(options.format, { analysis, current, base, top: options.top }), options);
+  writeOutput(renderAnalysisBytes(options.format, { analysis, current, base, top: options.top }), options);
   return ExitCode.ok;
 }
