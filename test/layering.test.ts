@@ -42,8 +42,6 @@ const KNOWN_DEBT: readonly string[] = [
   // compare reuses the CLI's option table and allocator-name error.
   "compare/compare-options.ts -> cli",
   "compare/variants.ts -> cli",
-  // preflight reuses doctor's target checks: they belong in detect/.
-  "run/preflight.ts -> doctor",
 ];
 
 function listSourceFiles(dir: string): string[] {

@@ -1,16 +1,17 @@
-// The target checks of `allocrun doctor`, run before a program starts: refuse where the
-// run could not mean what the user asked (a preloaded allocator that the loader would
-// ignore or that would kill the program), warn where it means less. On the hot path:
-// node builtins only, and only the ELF headers are read (positioned reads).
+// The target checks (src/detect/target, shared with `allocrun doctor`), run before a
+// program starts: refuse where the run could not mean what the user asked (a preloaded
+// allocator that the loader would ignore or that would kill the program), warn where it
+// means less. On the hot path: node builtins only, and only the ELF headers are read
+// (positioned reads).
 import type { AllocatorName } from "../core/allocators.js";
 import { environmentError } from "../core/errors.js";
 import { distroFamily, readOsRelease } from "../detect/index.js";
 import type { ElfFile } from "../elf/index.js";
-import type { Finding } from "../doctor/finding.js";
-import { checkLibraryFit } from "../doctor/target/library-fit.js";
-import { gatherTarget } from "../doctor/target/gather-target.js";
-import { readElfHeaders } from "../doctor/target/read-elf-headers.js";
-import { runTargetChecks } from "../doctor/target/index.js";
+import type { Finding } from "../detect/finding.js";
+import { checkLibraryFit } from "../detect/target/library-fit.js";
+import { gatherTarget } from "../detect/target/gather-target.js";
+import { readElfHeaders } from "../detect/target/read-elf-headers.js";
+import { runTargetChecks } from "../detect/target/index.js";
 
 export interface TargetReport {
   /** The program's ELF file; undefined for "#!" scripts and files that are not ELF. */

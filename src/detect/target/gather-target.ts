@@ -4,7 +4,7 @@
 // file so symbol tables and every string can be searched (`allocrun doctor`).
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { containsAscii, hasSymbolNamed, readElfFile, readFunctionSymbols, type ElfFile } from "../../elf/index.js";
-import { findDebugFile } from "../../symbolize/debug-file.js";
+import { findDebugFile } from "../debug-file.js";
 import { indexDynamicSymbols } from "./dynamic-symbols.js";
 import { findStringsInReadOnlyData, readElfHeaders } from "./read-elf-headers.js";
 import { resolveScriptInterpreter } from "./script-interpreter.js";
