@@ -6,6 +6,7 @@
 import type { AllocatorName } from "../core/allocators.js";
 import { environmentError } from "../core/errors.js";
 import { distroFamily, readOsRelease } from "../detect/index.js";
+import { defaultElfFactsCache } from "../detect/elf-facts-cache.js";
 import type { ElfFile } from "../elf/index.js";
 import type { Finding } from "../detect/finding.js";
 import { checkLibraryFit } from "../detect/target/library-fit.js";
@@ -48,10 +49,12 @@ export function checkTarget(programPath: string, allocator: AllocatorName, optio
     depth: "headers",
     pathVariable: options.pathVariable ?? process.env.PATH,
     runner: { uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1 },
+    elfFacts: defaultElfFactsCache(),
   });
   if (gathered.kind !== "elf") return { elf: undefined, executedElf: undefined, warnings: [], embedsRjemJemalloc: false };
   const { facts } = gathered;
   const findings = runTargetChecks(facts, { allocator, profiling: options.profiling ?? false, family: options.family ?? distroFamily(readOsRelease()) });
+  gathered.saveFacts();
   if (options.libraryPath !== undefined && allocator !== "glibc") findings.push(...libraryFindings(shownName, facts.elf, options.libraryPath));
   throwIfBlocking(findings);
   const embedsRjemJemalloc = findings.some((finding) => finding.id === "target.embedded-jemalloc");
@@ -78,9 +81,12 @@ export function inspectObservedExecutable(path: string, allocator: AllocatorName
       depth: "headers",
       pathVariable: undefined,
       runner: { uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1 },
+      elfFacts: defaultElfFactsCache(),
     });
     if (gathered.kind !== "elf") return undefined;
-    return { elf: gathered.facts.elf, findings: runTargetChecks(gathered.facts, { allocator, profiling: false, family: undefined }) };
+    const findings = runTargetChecks(gathered.facts, { allocator, profiling: false, family: undefined });
+    gathered.saveFacts();
+    return { elf: gathered.facts.elf, findings };
   } catch {
     return undefined;
   }
@@ -96,7 +102,10 @@ export function checkLibraryFitsTarget(elf: ElfFile, libraryPath: string, shownN
 }
 
 function libraryFindings(shownName: string, elf: ElfFile, libraryPath: string): Finding[] {
-  return checkLibraryFit(shownName, elf, { path: libraryPath, elf: readElfHeaders(libraryPath).elf });
+  const library = defaultElfFactsCache().open(libraryPath);
+  const libraryElf = library.elf(() => readElfHeaders(libraryPath).elf);
+  library.save();
+  return checkLibraryFit(shownName, elf, { path: libraryPath, elf: libraryElf });
 }
 
 function throwIfBlocking(findings: readonly Finding[]): void {
