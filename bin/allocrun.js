@@ -33,7 +33,8 @@ else runWithCodeCache(bundlePath);
 function runWithCodeCache(path) {
   const fs = require("node:fs");
   const vm = require("node:vm");
-  const Module = require("node:module");
+  // node:module's Module class, without loading that facade (and the ESM loader it pulls in).
+  const Module = module.constructor;
   const source = fs.readFileSync(path, "utf8");
   const hash = /^\/\/ bundle-hash: ([0-9a-f]{32})/.exec(source)?.[1];
   if (hash === undefined) return void require(path); // not built by scripts/bundle.mjs
