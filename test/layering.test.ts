@@ -37,11 +37,6 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
 const KNOWN_DEBT: readonly string[] = [
   // after-run renders reports: it belongs in report/ (or a post-run stage above it).
   "analysis/after-run.ts -> report",
-  // the manifest types are the run-folder contract; they belong below both sides.
-  "analysis/run-folder-profiles.ts -> run",
-  // compare reuses the CLI's option table and allocator-name error.
-  "compare/compare-options.ts -> cli",
-  "compare/variants.ts -> cli",
 ];
 
 function listSourceFiles(dir: string): string[] {

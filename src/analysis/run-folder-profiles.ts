@@ -7,7 +7,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { inputError } from "../core/errors.js";
-import type { Artifact, ArtifactKind, RunManifest } from "../run/manifest.js";
+import type { Artifact, ArtifactKind, ManifestSeenByAnalysis } from "../core/run-folder-contract.js";
 
 export const PROFILE_KINDS: readonly ArtifactKind[] = ["jemalloc-heap", "gperftools-heap", "gperftools-cpu", "pprof"];
 
@@ -32,7 +32,7 @@ export interface RunFolderProfiles {
 const PEAK_DUMP = /(?:^|\.)peak\.\d+\.heap$/;
 const isPeakDump = (artifact: Artifact) => PEAK_DUMP.test(artifact.path);
 
-export function readRunManifest(runDir: string): RunManifest {
+export function readManifestSeenByAnalysis(runDir: string): ManifestSeenByAnalysis {
   const path = join(runDir, "manifest.json");
   let text: string;
   try {
@@ -41,7 +41,7 @@ export function readRunManifest(runDir: string): RunManifest {
     throw inputError(`${runDir} is a folder without manifest.json`, "pass a run folder written by allocrun run, or a profile file");
   }
   try {
-    const manifest = JSON.parse(text) as RunManifest;
+    const manifest = JSON.parse(text) as ManifestSeenByAnalysis;
     if (!Array.isArray(manifest.artifacts)) throw new Error("no artifacts list");
     return manifest;
   } catch (error) {
@@ -64,7 +64,7 @@ export function dumpSequence(name: string): number {
 const bySequence = (a: Artifact, b: Artifact) => dumpSequence(a.path) - dumpSequence(b.path) || (a.path < b.path ? -1 : 1);
 
 export function findRunFolderProfiles(runDir: string): RunFolderProfiles {
-  const manifest = readRunManifest(runDir);
+  const manifest = readManifestSeenByAnalysis(runDir);
   const profiles = manifest.artifacts.filter((artifact) => PROFILE_KINDS.includes(artifact.kind) && artifact.bytes !== 0);
   const own = profiles.filter((artifact) => artifact.fromChildProcess !== true);
   const pool = own.length > 0 ? own : profiles;

@@ -3,7 +3,7 @@
 // decided in evaluate-gate.ts.
 import { usageError } from "../core/errors.js";
 import { parseBytes, parseDurationMs } from "../core/units.js";
-import { findClosestNames } from "../presets/closest-names.js";
+import { findClosestNames } from "../core/closest-names.js";
 import { isMetricName, METRIC_NAMES, METRICS, type MetricName } from "./metrics.js";
 
 /** Documented default: a metric may grow by 5% before the gate fails. */

@@ -1,7 +1,7 @@
 // Every subcommand once: its name, the line `allocrun help` shows, and how to load it.
 // main.ts dispatches from this table; help, completion and the man page list it. Loading
 // stays lazy: only the chosen command's bundle is read.
-import type { OptionSpec } from "./option-table.js";
+import type { OptionSpec } from "../core/option-table.js";
 
 type Command = (args: string[]) => Promise<number>;
 /** What a command module exports besides the command: its options and help, for completion and the man page. */

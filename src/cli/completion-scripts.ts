@@ -1,7 +1,7 @@
 // bash, zsh and fish completion scripts, written from the command table and each
 // command's option table: commands after `allocrun`, a command's flags after `-`, files
 // otherwise. Flags before a command word complete as `run` flags (the default command).
-import type { OptionSpec } from "./option-table.js";
+import type { OptionSpec } from "../core/option-table.js";
 
 export const COMPLETION_SHELLS = ["bash", "zsh", "fish"] as const;
 export type CompletionShell = (typeof COMPLETION_SHELLS)[number];

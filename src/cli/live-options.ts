@@ -1,6 +1,6 @@
 // Flags shared by the live-process commands (dump, prof, stats, watch).
 import { parseAllocatorOption, type AllocatorOption } from "../live/command-args.js";
-import type { OptionSpec } from "./option-table.js";
+import type { OptionSpec } from "../core/option-table.js";
 
 export interface LiveOptions {
   allocator: AllocatorOption | undefined;

@@ -4,7 +4,7 @@
 import { statSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { AllocrunError } from "../core/errors.js";
-import { findClosestNames } from "../presets/closest-names.js";
+import { findClosestNames } from "../core/closest-names.js";
 import { COMMANDS } from "./command-table.js";
 
 function isFile(path: string): boolean {

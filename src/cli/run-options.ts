@@ -3,10 +3,10 @@
 // then what only `run` or only `env` reads. `run` sits in front of the user's program, so
 // the parser is the small table parser of option-table.ts.
 import type { AllocatorName } from "../core/allocators.js";
-import { isAllocatorName, ALLOCATOR_NAMES } from "../core/allocators.js";
+import { isAllocatorName, unknownAllocatorError, ALLOCATOR_NAMES } from "../core/allocators.js";
 import { usageError } from "../core/errors.js";
-import { findClosestNames, ENVIRONMENT_FORMATS, type CompositionStep, type EnvironmentFormat, type ShortFlag } from "../presets/index.js";
-import { formatOptionHelp, helpOption, parseOptionTable, parseSampleInterval, parseWholeNumber, type OptionSpec } from "./option-table.js";
+import { ENVIRONMENT_FORMATS, type CompositionStep, type EnvironmentFormat, type ShortFlag } from "../presets/index.js";
+import { formatOptionHelp, helpOption, parseOptionTable, parseSampleInterval, parseWholeNumber, type OptionSpec } from "../core/option-table.js";
 
 export type { CompositionStep };
 
@@ -144,14 +144,6 @@ export function parseEnvArguments(args: readonly string[]): RunOptions {
   const options = defaultRunOptions();
   options.command = parseOptionTable(ENV_OPTION_SPECS, args, options, "allocrun env");
   return options;
-}
-
-export function unknownAllocatorError(name: string, flagName = "--allocator") {
-  const suggestion = findClosestNames(name, ALLOCATOR_NAMES, 1)[0];
-  return usageError(
-    `unknown allocator "${name}" for ${flagName}`,
-    suggestion ? `did you mean "${suggestion}"? (known: ${ALLOCATOR_NAMES.join(", ")})` : `known: ${ALLOCATOR_NAMES.join(", ")}`,
-  );
 }
 
 /** Help lines for the table, aligned. */

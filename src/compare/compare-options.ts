@@ -1,7 +1,7 @@
 // The flags of `allocrun compare`, declared once (parser and help come from this table).
 // Flags come before the program; `--` or the first word that is not a flag starts it.
 import { usageError } from "../core/errors.js";
-import { formatOptionHelp, helpOption, parseOptionTable, parseSampleInterval, parseTimeoutSeconds, parseWholeNumber, type OptionSpec } from "../cli/option-table.js";
+import { formatOptionHelp, helpOption, parseOptionTable, parseSampleInterval, parseTimeoutSeconds, parseWholeNumber, type OptionSpec } from "../core/option-table.js";
 
 export interface CompareOptions {
   /** Raw -a values; parsed by parseVariantList. */

@@ -7,10 +7,9 @@
 //   glibc+glibc-arena-max-2         +NAME: a preset by name (like --preset NAME)
 // The variant's label is its text, so "glibc" and "glibc+arena_max=2" are told apart in
 // every table. Values cannot contain "+" or ",".
-import { ALLOCATOR_NAMES, isAllocatorName, type AllocatorName } from "../core/allocators.js";
+import { ALLOCATOR_NAMES, isAllocatorName, unknownAllocatorError, type AllocatorName } from "../core/allocators.js";
 import { usageError } from "../core/errors.js";
-import { unknownAllocatorError, type CompositionStep } from "../cli/run-options.js";
-import { isShortFlag } from "../presets/index.js";
+import { isShortFlag, type CompositionStep } from "../presets/index.js";
 
 export interface Variant {
   /** As typed, e.g. "jemalloc+narenas=1"; unique within a comparison. */

@@ -7,7 +7,7 @@ import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { inputError, usageError } from "../core/errors.js";
-import { findClosestNames } from "./closest-names.js";
+import { findClosestNames } from "../core/closest-names.js";
 import { parsePresetText, type PresetSource } from "./parse-preset.js";
 import type { Preset, PresetOrigin } from "./preset.js";
 

@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import type { AllocatorName, LibraryName } from "../core/allocators.js";
 import { inputError, usageError } from "../core/errors.js";
 import type { PresetCatalog } from "./catalog.js";
-import { findClosestNames, joinAlternatives } from "./closest-names.js";
+import { findClosestNames, joinAlternatives } from "../core/closest-names.js";
 import { checkConfKey, describeReplacedInherited, listCarrierVariable, normalizeConfKey, parseConfText, readConfVariable, type ConfEntries } from "./conf-dialects.js";
 import { presetFitsAllocator, resolveFlagPreset } from "./flag-presets.js";
 import { describeReplacedProfPrefix, PROF_PREFIX } from "./replaced-prof-prefix.js";

@@ -3,7 +3,7 @@
 // variable is read back into options, so everything merges key by key.
 import type { AllocatorName } from "../core/allocators.js";
 import { usageError } from "../core/errors.js";
-import { findClosestNames } from "./closest-names.js";
+import { findClosestNames } from "../core/closest-names.js";
 import { GLIBC_MALLOC_TUNABLES, JEMALLOC_OPTIONS, MIMALLOC_OPTIONS, TCMALLOC_OPTIONS } from "./known-options.js";
 
 export type ConfEntries = Array<[string, string]>;

@@ -4,7 +4,7 @@
 import { ALLOCATOR_NAMES, type AllocatorName } from "../core/allocators.js";
 import { usageError } from "../core/errors.js";
 import type { PresetCatalog } from "./catalog.js";
-import { joinAlternatives } from "./closest-names.js";
+import { joinAlternatives } from "../core/closest-names.js";
 import type { Preset, PresetOrigin, ShortFlag } from "./preset.js";
 
 /** Flags that ask for the same thing; the first is preferred. jemalloc's heap profile is prof, gperftools' is heap-profile. */

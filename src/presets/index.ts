@@ -7,5 +7,4 @@ export { resolveFlagPreset } from "./flag-presets.js";
 export { renderEnvironment, type RenderOptions } from "./render-environment.js";
 export { ENVIRONMENT_FORMATS, formatEnvironment, quoteForShell, type EnvironmentFormat } from "./format-environment.js";
 export { listPresets, describePreset, type PresetRow, type PresetDescription } from "./describe-presets.js";
-export { findClosestNames } from "./closest-names.js";
 export { isMemoryVariable, isLocaleVariable, redactVariables, REDACTED_VALUE } from "./memory-variables.js";

@@ -3,7 +3,7 @@
 // a mysterious environment.
 import { ALLOCATOR_NAMES, HELPER_LIBRARY_NAMES, isAllocatorName, type AllocatorName, type HelperLibraryName } from "../core/allocators.js";
 import { inputError, type AllocrunError } from "../core/errors.js";
-import { findClosestNames } from "./closest-names.js";
+import { findClosestNames } from "../core/closest-names.js";
 import { PLACEHOLDERS, SHORT_FLAGS, isShortFlag, type ArtifactHint, type Preset, type PresetOrigin, type ShortFlag } from "./preset.js";
 
 const FIELDS = ["description", "allocator", "flag", "extends", "conf", "env", "preload", "artifacts", "notes"] as const;

@@ -5,34 +5,10 @@ import { writeJsonAtomic } from "../core/atomic-write.js";
 import type { AllocatorStatsFound } from "../stats/index.js";
 import type { ProcessRecord } from "./process-evidence.js";
 import type { RunConditions } from "./run-conditions.js";
+import { MANIFEST_FILE, type ManifestSeenByAnalysis } from "../core/run-folder-contract.js";
 
 export const MANIFEST_SCHEMA_VERSION = 1;
-export const MANIFEST_FILE = "manifest.json";
-
-export type ArtifactKind =
-  | "jemalloc-heap"
-  | "gperftools-heap"
-  | "gperftools-cpu"
-  | "pprof"
-  | "stats"
-  | "stderr"
-  | "timeline"
-  | "analysis"
-  | "flamegraph"
-  | "heap-check"
-  | "objects"
-  | "other";
-
-export interface Artifact {
-  /** Relative to the run folder. */
-  path: string;
-  kind: ArtifactKind;
-  bytes: number;
-  /** Process that wrote it, when the file name tells. */
-  pid?: number;
-  /** True when the process that wrote it was not the launched program (a child). */
-  fromChildProcess?: boolean;
-}
+export { MANIFEST_FILE, type Artifact, type ArtifactKind } from "../core/run-folder-contract.js";
 
 export type VerificationMethod = "maps" | "artifacts" | "not-needed" | "none";
 
@@ -50,13 +26,11 @@ export interface AllocatorRecord {
   reason?: string;
 }
 
-export interface RunManifest {
+export interface RunManifest extends ManifestSeenByAnalysis {
   schemaVersion: number;
   tool: { name: "allocrun"; version: string };
   /** argv of the program as the user gave it. */
   command: string[];
-  /** The executable that ran (PATH resolved). */
-  program: string;
   cwd: string;
   allocator: AllocatorRecord;
   presets: string[];
@@ -65,12 +39,10 @@ export interface RunManifest {
   env: Record<string, string>;
   /** What changes memory use that allocrun did not set; null where not measured (live dumps). */
   conditions: RunConditions | null;
-  startedAt: string;
   wallSeconds: number;
   userSeconds: number;
   sysSeconds: number;
   exitCode: number | null;
-  signal: string | null;
   /** The largest single process among the program and the children it waited for
    * (ru_maxrss of wait4), not a sum over processes. */
   peakRssBytes: number;
@@ -84,7 +56,6 @@ export interface RunManifest {
   sampleIntervalMs: number;
   /** Every process the run saw (the native launcher's census); null without the launcher. */
   processes: ProcessRecord[] | null;
-  artifacts: Artifact[];
   /** What the allocator printed about itself at exit (--stats presets), parsed; else null. */
   allocatorStats: AllocatorStatsFound | null;
   warnings: string[];

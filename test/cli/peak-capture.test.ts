@@ -16,6 +16,11 @@ const TCMALLOC = "/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4";
 const PEAK_LIBRARY = join(REPO_ROOT, "native", "build", "liballocrun-peak.so");
 const hasPeakLibrary = existsSync(PEAK_LIBRARY);
 const GROUP = ["-c", "group_by(.g) | length"];
+// The same, holding the heap at its peak for ~0.3 s of CPU (counting allocates nothing): the
+// watcher polls every 10 ms and waits 20x a dump's CPU time after it, so a peak shorter
+// than that can be missed by design. On a loaded machine (load 9 on 2 cores) the plain
+// GROUP's peak was missed by 10%.
+const GROUP_AND_HOLD = ["-c", "group_by(.g) as $groups | (reduce range(0; 400000) as $i (0; . + 1)) as $n | $groups | length"];
 
 interface JsonAnalysis {
   total: number;
@@ -56,13 +61,14 @@ describe.skipIf(!existsSync(JQ) || !hasPeakLibrary)("the heap at its peak, on jq
     const out = join(await temps.make(), "run");
     // One sample per ~4 KiB: jq's objects are tiny, and at the default 128 KiB the estimate
     // of a 10 MiB heap varies by ~10% from run to run (sampling, not the peak capture).
-    const run = await runCli(["--jemalloc", "--prof", "--conf", "lg_prof_sample:12", "--no-analyze", "-o", out, "--", JQ, ...GROUP, input]);
+    const run = await runCli(["--jemalloc", "--prof", "--conf", "lg_prof_sample:12", "--no-analyze", "-o", out, "--", JQ, ...GROUP_AND_HOLD, input]);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(readdirSync(out).some((name) => /^peak\.\d+\.heap$/.test(name))).toBe(true);
 
-    // Reference: jemalloc's stats.allocated, printed every 1 MiB allocated (its own counter).
-    const stats = spawnSync(JQ, [...GROUP, input], {
-      env: { ...process.env, LD_PRELOAD: JEMALLOC, MALLOC_CONF: "stats_interval:20,stats_interval_opts:Jgmdablxeh" },
+    // Reference: jemalloc's stats.allocated, printed every 64 KiB allocated (its own counter;
+    // stats_interval is in bytes: 20 printed at nearly every allocation, 100,000 times).
+    const stats = spawnSync(JQ, [...GROUP_AND_HOLD, input], {
+      env: { ...process.env, LD_PRELOAD: JEMALLOC, MALLOC_CONF: "stats_interval:65536,stats_interval_opts:Jgmdablxeh" },
       encoding: "utf8",
       stdio: ["ignore", "ignore", "pipe"],
       maxBuffer: 256 * 1048576,

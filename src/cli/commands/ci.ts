@@ -7,7 +7,7 @@ import { DEFAULT_MAX_INCREASE_FRACTION, parseGatePolicy, parseMetricName } from 
 import { METRICS, METRIC_NAMES, type MetricName } from "../../ci/metrics.js";
 import { runGate, type GateRequest } from "../../ci/run-gate.js";
 import { COMPOSITION_OPTION_SPECS, defaultRunOptions, type RunOptions } from "../run-options.js";
-import { formatOptionHelp, helpOption, parseOptionTable, parseTimeoutSeconds, parseWholeNumber, type OptionSpec } from "../option-table.js";
+import { formatOptionHelp, helpOption, parseOptionTable, parseTimeoutSeconds, parseWholeNumber, type OptionSpec } from "../../core/option-table.js";
 import type { CommandSurface } from "../command-table.js";
 
 export const DEFAULT_BASELINE_PATH = ".allocrun/baseline.json";

@@ -4,7 +4,7 @@ import { usageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-codes.js";
 import { COMMANDS, type CommandSurface } from "../command-table.js";
 import { COMPLETION_SHELLS, renderCompletion, type CompletedCommand, type CompletionShell } from "../completion-scripts.js";
-import { formatOptionHelp, helpOption, parseOptionTable, type OptionSpec } from "../option-table.js";
+import { formatOptionHelp, helpOption, parseOptionTable, type OptionSpec } from "../../core/option-table.js";
 
 const OPTION_SPECS: OptionSpec<{ help: boolean }>[] = [helpOption()];
 

@@ -9,7 +9,7 @@ import { isBlocking } from "../../detect/finding.js";
 import { renderDoctorJson, renderDoctorText } from "../../doctor/render-report.js";
 import { resolveProgram } from "../../run/resolve-program.js";
 import { checkRunFolder, isRunFolder, readRunFolderManifest } from "../../doctor/run/run-folder-findings.js";
-import { formatOptionHelp, helpOption, parseOptionTable, type OptionSpec } from "../option-table.js";
+import { formatOptionHelp, helpOption, parseOptionTable, type OptionSpec } from "../../core/option-table.js";
 import type { CommandSurface } from "../command-table.js";
 
 interface DoctorOptions {

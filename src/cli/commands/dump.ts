@@ -7,7 +7,7 @@ import { takeDump } from "../../live/dump.js";
 import { isProfileUrl } from "../../live/http-profile.js";
 import { parsePid } from "../../live/live-process.js";
 import { liveAllocatorOption, type LiveOptions } from "../live-options.js";
-import { formatOptionHelp, helpOption, parseOptionTable, type OptionSpec } from "../option-table.js";
+import { formatOptionHelp, helpOption, parseOptionTable, type OptionSpec } from "../../core/option-table.js";
 import type { CommandSurface } from "../command-table.js";
 
 interface DumpOptions extends LiveOptions {

@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { usageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-codes.js";
 import { ENV_OPTION_SPECS, parseEnvArguments } from "../run-options.js";
-import { formatOptionHelp } from "../option-table.js";
+import { formatOptionHelp } from "../../core/option-table.js";
 import type { CommandSurface } from "../command-table.js";
 import { prepareRun } from "../../run/prepare-run.js";
 import { formatEnvironment, renderEnvironment } from "../../presets/index.js";

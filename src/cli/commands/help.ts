@@ -2,10 +2,10 @@
 // command's own help (the same text as `allocrun COMMAND --help`).
 import { usageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-codes.js";
-import { findClosestNames } from "../../presets/closest-names.js";
+import { findClosestNames } from "../../core/closest-names.js";
 import { COMMANDS, commandOf, findCommand } from "../command-table.js";
 import { formatRunOptionHelp } from "../run-options.js";
-import { helpOption, parseOptionTable, type OptionSpec } from "../option-table.js";
+import { helpOption, parseOptionTable, type OptionSpec } from "../../core/option-table.js";
 
 /** Built on demand: formatting the option table is work a plain run does not need. */
 export const generalHelp = (): string => {

@@ -3,10 +3,9 @@
 import { usageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-codes.js";
 import { alignColumns, painterFor } from "../../core/terminal.js";
-import { isAllocatorName, type AllocatorName } from "../../core/allocators.js";
+import { isAllocatorName, unknownAllocatorError, type AllocatorName } from "../../core/allocators.js";
 import { describePreset, listPresets, listPresetSearchDirs, loadPresetCatalog, formatEnvironment } from "../../presets/index.js";
-import { unknownAllocatorError } from "../run-options.js";
-import { formatOptionHelp, helpOption, parseOptionTable, type OptionSpec } from "../option-table.js";
+import { formatOptionHelp, helpOption, parseOptionTable, type OptionSpec } from "../../core/option-table.js";
 import type { CommandSurface } from "../command-table.js";
 
 const USAGE = "usage: allocrun presets [--json] | allocrun presets show NAME [--allocator NAME]";

@@ -6,7 +6,7 @@ import { setJemallocProfActive } from "../../live/jemalloc-live.js";
 import { parsePid } from "../../live/live-process.js";
 import { openLiveTarget } from "../../live/live-target.js";
 import { liveAllocatorOption, type LiveOptions } from "../live-options.js";
-import { formatOptionHelp, helpOption, parseOptionTable, type OptionSpec } from "../option-table.js";
+import { formatOptionHelp, helpOption, parseOptionTable, type OptionSpec } from "../../core/option-table.js";
 import type { CommandSurface } from "../command-table.js";
 
 export const PROF_OPTION_SPECS: OptionSpec<LiveOptions>[] = [liveAllocatorOption("jemalloc or rjem (Rust's _rjem_ jemalloc), when the process has both"), helpOption()];

@@ -8,7 +8,7 @@ import { renderLiveStatsJson, renderLiveStatsText } from "../../live/live-stats.
 import { openLiveTarget } from "../../live/live-target.js";
 import { readTcmallocStats } from "../../live/tcmalloc-live.js";
 import { liveAllocatorOption, type LiveOptions } from "../live-options.js";
-import { formatOptionHelp, helpOption, parseOptionTable, type OptionSpec } from "../option-table.js";
+import { formatOptionHelp, helpOption, parseOptionTable, type OptionSpec } from "../../core/option-table.js";
 import type { CommandSurface } from "../command-table.js";
 
 interface StatsOptions extends LiveOptions {

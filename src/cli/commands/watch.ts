@@ -7,7 +7,7 @@ import { isProfileUrl } from "../../live/http-profile.js";
 import { parsePid } from "../../live/live-process.js";
 import { reportGrowth, watchTarget, type WatchResult } from "../../live/watch.js";
 import { liveAllocatorOption, type LiveOptions } from "../live-options.js";
-import { formatOptionHelp, helpOption, parseOptionTable, type OptionSpec } from "../option-table.js";
+import { formatOptionHelp, helpOption, parseOptionTable, type OptionSpec } from "../../core/option-table.js";
 import type { CommandSurface } from "../command-table.js";
 
 interface WatchOptions extends LiveOptions {

@@ -6,9 +6,9 @@
 // `--flag=value` and `--flag value` both work; an unknown flag gets the closest known one.
 // (Not yargs: a bundled yargs costs ~45 ms of CPU at start-up, and `run` sits in front of
 // the user's program; see README "Why not yargs".)
-import { usageError } from "../core/errors.js";
-import { parseDurationMs } from "../core/units.js";
-import { findClosestNames } from "../presets/closest-names.js";
+import { usageError } from "./errors.js";
+import { parseDurationMs } from "./units.js";
+import { findClosestNames } from "./closest-names.js";
 
 export interface OptionSpec<T> {
   names: string[];
