@@ -112,7 +112,7 @@ export interface LaunchRequest {
   /** Feeds the program's standard input from this file (overrides stdio's stdin). */
   stdinFile?: string;
   /** Called with the program's pid once it runs. */
-  onStart?: (pid: number) => void;
+  onStart?: (pid: number, how: ProgramStart) => void;
   /** Streams the memory timeline to this CSV file (columns in src/run/sampler.ts). */
   timelinePath?: string;
   /** The launcher binary; undefined: findLauncher(); null: spawn from node (sampled VmHWM). */
@@ -248,7 +248,14 @@ function beginRecord(request: LaunchRequest, child: ChildProcess): RunRecord {
   return record;
 }
 
-function startSampling(record: RunRecord, pid: number, readCpuTimes: boolean): void {
+/** How the program was started: `census` when the native launcher watches every process
+ * (LaunchResult.processes says whether the preloaded libraries were mapped in each). */
+export interface ProgramStart {
+  census: boolean;
+}
+
+function startSampling(record: RunRecord, pid: number, startedBy: "launcher" | "node"): void {
+  const readCpuTimes = startedBy === "node"; // the launcher reports them from wait4
   record.pid = pid;
   const intervalMs = record.request.sampleIntervalMs > 0 ? record.request.sampleIntervalMs : DEFAULT_SAMPLE_INTERVAL_MS;
   const { timelinePath } = record.request;
@@ -261,7 +268,7 @@ function startSampling(record: RunRecord, pid: number, readCpuTimes: boolean): v
   record.sampler.start();
   record.groupStop?.watch(pid);
   try {
-    record.request.onStart?.(pid);
+    record.request.onStart?.(pid, { census: startedBy === "launcher" });
   } catch (error) {
     record.callbackError = error;
   }
@@ -389,7 +396,7 @@ function superviseLauncher(request: LaunchRequest, launcher: string, stdio: Stdi
     let launchError: Extract<LauncherEvent, { kind: "launch-error" }> | undefined;
 
     const onEvent = (event: LauncherEvent | undefined): void => {
-      if (event?.kind === "pid") startSampling(record, event.pid, false);
+      if (event?.kind === "pid") startSampling(record, event.pid, "launcher");
       else if (event?.kind === "forwarded") record.forwardedSignals.push(signalNameOf(event.signalNumber));
       else if (event?.kind === "exec-error") execErrno = event.errno;
       else if (event?.kind === "launch-error") launchError = event;
@@ -491,7 +498,7 @@ function runDirectly(request: LaunchRequest, stdio: StdioOptions, signals: Signa
       if (hasTerminal && TERMINAL_SIGNALS.has(signal)) return;
       if (child.kill(signal)) record.forwardedSignals.push(signal);
     });
-    if (child.pid !== undefined) startSampling(record, child.pid, true);
+    if (child.pid !== undefined) startSampling(record, child.pid, "node");
 
     let spawnError: NodeJS.ErrnoException | undefined;
     let outcome: Outcome | undefined;
