@@ -18,6 +18,14 @@ if ("ALLOCRUN_CALLER_NODE_OPTIONS" in process.env) {
 // $XDG_CACHE_HOME/allocrun/code-cache (else ~/.cache/allocrun/code-cache), named by the
 // bundle's hash and the Node version; a missing, stale or corrupt cache (V8 checks it)
 // only costs a plain compile, and ALLOCRUN_NO_CODE_CACHE=1 turns it off.
+// A cache holds the functions the run that wrote it compiled: one written by `--version`
+// would spare a later `allocrun -- prog` little. So the file starts with how much of the
+// run path its writer went through (CODE_CACHE_COVERAGE, which the run command raises), and
+// a run that went further writes it again: at most twice per build.
+/** Set by the bundle (src/cli/code-cache-coverage.ts): 1 a run, 2 a run that preloaded an allocator. */
+const CODE_CACHE_COVERAGE = Symbol.for("allocrun.codeCacheCoverage");
+const CODE_CACHE_HEADER = /^allocrun-code-cache (\d+)\n/;
+
 const bundlePath = require("node:path").join(__dirname, "../dist/bundle/main.cjs");
 if (process.env.ALLOCRUN_NO_CODE_CACHE === "1") require(bundlePath);
 else runWithCodeCache(bundlePath);
@@ -25,22 +33,21 @@ else runWithCodeCache(bundlePath);
 function runWithCodeCache(path) {
   const fs = require("node:fs");
   const vm = require("node:vm");
-  const Module = require("node:module");
+  // node:module's Module class, without loading that facade (and the ESM loader it pulls in).
+  const Module = module.constructor;
   const source = fs.readFileSync(path, "utf8");
   const hash = /^\/\/ bundle-hash: ([0-9a-f]{32})/.exec(source)?.[1];
   if (hash === undefined) return void require(path); // not built by scripts/bundle.mjs
   const cacheFile = codeCacheFile(hash);
-  let cachedData;
-  try {
-    cachedData = fs.readFileSync(cacheFile);
-  } catch {
-    // No cache yet (or unreadable): compile from source and write one at exit.
-  }
+  const { coverage: cachedCoverage, data: cachedData } = readCodeCache(fs, cacheFile);
   // Module's own wrapper plus the importer of the other bundles (see scripts/bundle.mjs).
   const wrapped = `(function (exports, require, module, __filename, __dirname, __allocrunEntryImporter) { ${source}\n});`;
   const script = new vm.Script(wrapped, { filename: path, cachedData });
   // Written at exit, so the functions the run compiled lazily are in it too.
-  if (cachedData === undefined || script.cachedDataRejected) process.once("exit", () => writeCodeCache(fs, cacheFile, script));
+  process.once("exit", () => {
+    const coverage = globalThis[CODE_CACHE_COVERAGE] ?? 0;
+    if (cachedData === undefined || script.cachedDataRejected || coverage > cachedCoverage) writeCodeCache(fs, cacheFile, script, coverage);
+  });
   const { dirname, join } = require("node:path");
   const directory = dirname(path);
   const bundle = new Module(path, module);
@@ -48,6 +55,18 @@ function runWithCodeCache(path) {
   bundle.paths = Module._nodeModulePaths(directory);
   const importEntry = (specifier) => import(require("node:url").pathToFileURL(join(directory, specifier)).href);
   script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(path), bundle, path, directory, importEntry);
+}
+
+/** The cache and its writer's coverage; no data when missing, unreadable or without the header. */
+function readCodeCache(fs, cacheFile) {
+  try {
+    const bytes = fs.readFileSync(cacheFile);
+    const header = CODE_CACHE_HEADER.exec(bytes.toString("latin1", 0, 32));
+    if (header !== null) return { coverage: Number(header[1]), data: bytes.subarray(header[0].length) };
+  } catch {
+    // No cache yet (or unreadable): compile from source and write one at exit.
+  }
+  return { coverage: 0, data: undefined };
 }
 
 /** Named by the bundle's content hash (written by scripts/bundle.mjs) and the Node that compiled it. */
@@ -59,11 +78,11 @@ function codeCacheFile(hash) {
 }
 
 /** Best effort: a read-only or full cache folder leaves allocrun as fast as without one. */
-function writeCodeCache(fs, cacheFile, script) {
+function writeCodeCache(fs, cacheFile, script, coverage) {
   const temporary = `${cacheFile}.${process.pid}.tmp`;
   try {
     fs.mkdirSync(require("node:path").dirname(cacheFile), { recursive: true });
-    fs.writeFileSync(temporary, script.createCachedData());
+    fs.writeFileSync(temporary, Buffer.concat([Buffer.from(`allocrun-code-cache ${coverage}\n`, "latin1"), script.createCachedData()]));
     fs.renameSync(temporary, cacheFile); // whole or absent, even with several allocruns at once
   } catch {
     try {

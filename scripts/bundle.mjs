@@ -37,6 +37,22 @@ const target = "dist/bundle";
 const staging = `dist/bundle.${process.pid}.tmp`;
 const retired = `dist/bundle.${process.pid}.old`;
 
+/** Names what the bundles cache about files on disk (src/detect/elf-facts-cache.ts), so
+ * that facts a changed source could decide differently are never reused: every src/ file. */
+function hashSources(directory = "src") {
+  const hash = createHash("sha256");
+  const visit = (path) => {
+    for (const entry of readdirSync(path, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const child = `${path}/${entry.name}`;
+      if (entry.isDirectory()) visit(child);
+      else hash.update(child).update("\0").update(readFileSync(child));
+    }
+  };
+  visit(directory);
+  return hash.digest("hex").slice(0, 16);
+}
+const sourceHash = { __ALLOCRUN_SOURCE_HASH__: JSON.stringify(hashSources()) };
+
 const common = {
   outdir: staging,
   entryNames: "[name]",
@@ -49,6 +65,7 @@ const common = {
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: "warning",
+  define: sourceHash,
 };
 const isHot = (path) => HOT_ENTRIES.has(basename(path, ".ts"));
 
@@ -72,7 +89,7 @@ await build({
   format: "cjs",
   outExtension: { ".js": ".cjs" },
   // Modules find package files relative to their own URL; in CommonJS that is __filename.
-  define: { "import.meta.url": "__allocrunModuleUrl" },
+  define: { ...sourceHash, "import.meta.url": "__allocrunModuleUrl" },
   banner: { js: `const __allocrunModuleUrl = require("node:url").pathToFileURL(__filename).href;${importEntryBanner}` },
 });
 finishMainBundle(`${staging}/main.cjs`);

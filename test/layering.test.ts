@@ -37,8 +37,6 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
 const KNOWN_DEBT: readonly string[] = [
   // after-run renders reports: it belongs in report/ (or a post-run stage above it).
   "analysis/after-run.ts -> report",
-  // preflight reuses doctor's target checks: they belong in detect/.
-  "run/preflight.ts -> doctor",
 ];
 
 function listSourceFiles(dir: string): string[] {

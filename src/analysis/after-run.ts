@@ -10,7 +10,7 @@ import { describeWriteFailure, writeFailureFix } from "../core/write-failure.js"
 import { buildAnalysisJson, renderJson } from "../report/json-report.js";
 import { renderFlameGraphSvg } from "../report/flame-svg.js";
 import { renderTextReport } from "../report/text-report.js";
-import { defaultCacheDirectory } from "../symbolize/cache-directory.js";
+import { defaultCacheDirectory } from "../core/cache-directory.js";
 import { analyzeProfile } from "./analysis.js";
 import { loadPreparedProfiles } from "./load-profile.js";
 import { findHeaviestCallers, formatCallerChain } from "../report/callers.js";

@@ -15,7 +15,7 @@ import { sampleTypeIndex } from "../profile/model.js";
 import { renderFlameGraphSvg } from "../report/flame-svg.js";
 import { renderTextReport } from "../report/text-report.js";
 import { formatDelta, formatValue } from "../report/values.js";
-import { defaultCacheDirectory } from "../symbolize/cache-directory.js";
+import { defaultCacheDirectory } from "../core/cache-directory.js";
 import type { MetricName } from "./metrics.js";
 import { createSiteSnapshot, readSnapshotStacks } from "./site-snapshot.js";
 

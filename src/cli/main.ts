@@ -46,16 +46,45 @@ async function main(argv: string[]): Promise<number> {
 }
 
 /** A reader that went away (`| head`, `2>&1 | true`) is not an error worth a stack trace. */
-function whenReaderGone(stream: NodeJS.WriteStream, then: () => void): void {
-  stream.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") throw error;
-    then();
+function whenReaderGone(name: "stdout" | "stderr", then: () => void): void {
+  whenStreamCreated(name, (stream) =>
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") throw error;
+      then();
+    }),
+  );
+}
+
+/**
+ * Calls `then` once process[name] is first used. Node builds the stream (and loads the
+ * stream modules for it) on first access: a quiet run, which never writes, must not pay
+ * for that before its program starts.
+ */
+function whenStreamCreated(name: "stdout" | "stderr", then: (stream: NodeJS.WriteStream) => void): void {
+  const descriptor = Object.getOwnPropertyDescriptor(process, name);
+  const createStream = descriptor?.get;
+  if (createStream === undefined || descriptor?.configurable !== true) {
+    then(process[name]);
+    return;
+  }
+  let created = false;
+  Object.defineProperty(process, name, {
+    configurable: true,
+    enumerable: descriptor.enumerable ?? false,
+    get() {
+      const stream = createStream.call(process) as NodeJS.WriteStream;
+      if (!created) {
+        created = true;
+        then(stream);
+      }
+      return stream;
+    },
   });
 }
 // Without a reader for stdout the command's output is done; without one for stderr,
 // allocrun stops talking and still ends with the status it owes (the program's, in a run).
-whenReaderGone(process.stdout, () => process.exit(process.exitCode ?? 0));
-whenReaderGone(process.stderr, () => {});
+whenReaderGone("stdout", () => process.exit(process.exitCode ?? 0));
+whenReaderGone("stderr", () => {});
 
 main(process.argv.slice(2)).then(
   (code) => {

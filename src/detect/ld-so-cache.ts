@@ -37,9 +37,18 @@ function readCString(buffer: Buffer, offset: number): string | undefined {
   return buffer.toString("utf8", offset, end < 0 ? buffer.length : end);
 }
 
-/** True when the NUL-terminated name at `offset` is one of `wanted` (compared as bytes). */
-function isWantedName(buffer: Buffer, offset: number, wanted: readonly Buffer[]): boolean {
-  return wanted.some((name) => buffer[offset + name.length] === 0 && buffer.compare(name, 0, name.length, offset, offset + name.length) === 0);
+/**
+ * Where the strings equal to one of `names` start: a key at any other offset is another
+ * name. Found with Buffer.indexOf, so that skipping the other entries (~700 on Debian)
+ * costs one read each: comparing names per entry cost ~1 ms on a cold start.
+ */
+function offsetsOfNames(buffer: Buffer, names: readonly string[]): Set<number> {
+  const offsets = new Set<number>();
+  for (const name of names) {
+    const needle = Buffer.from(`${name}\0`, "utf8");
+    for (let at = buffer.indexOf(needle); at >= 0; at = buffer.indexOf(needle, at + 1)) offsets.add(at);
+  }
+  return offsets;
 }
 
 /**
@@ -48,19 +57,19 @@ function isWantedName(buffer: Buffer, offset: number, wanted: readonly Buffer[])
  * of several hundred).
  */
 export function parseLdSoCache(buffer: Buffer, sonames?: readonly string[]): LdconfigEntry[] | undefined {
-  const wanted = sonames?.map((name) => Buffer.from(name, "utf8"));
   const base = buffer.indexOf(MAGIC, 0, "latin1");
   // Old caches put a "ld.so-1.7.0" section first; the new one follows it.
   if (base < 0 || base + HEADER_BYTES > buffer.length) return undefined;
   const count = buffer.readUInt32LE(base + 20);
   if (base + HEADER_BYTES + count * ENTRY_BYTES > buffer.length) return undefined;
   // In the new format string offsets count from the start of the new section.
+  const wanted = sonames === undefined ? undefined : offsetsOfNames(buffer, sonames);
   const entries: LdconfigEntry[] = [];
   for (let i = 0; i < count; i++) {
     const at = base + HEADER_BYTES + i * ENTRY_BYTES;
-    const flags = buffer.readInt32LE(at);
     const keyOffset = base + buffer.readUInt32LE(at + 4);
-    if (wanted !== undefined && keyOffset < buffer.length && !isWantedName(buffer, keyOffset, wanted)) continue;
+    if (wanted !== undefined && keyOffset < buffer.length && !wanted.has(keyOffset)) continue;
+    const flags = buffer.readInt32LE(at);
     const soname = readCString(buffer, keyOffset);
     const path = readCString(buffer, base + buffer.readUInt32LE(at + 8));
     if (soname === undefined || path === undefined) return undefined;

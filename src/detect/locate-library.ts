@@ -14,6 +14,7 @@ import { hasElfMagic, parseElf } from "../elf/parse-elf.js";
 import type { ElfFile, ElfIdentity } from "../elf/types.js";
 import { parseLdconfigCache, readLdconfigCache, selectLdconfigEntries, type LdconfigEntry } from "./ldconfig.js";
 import { readLdSoCache } from "./ld-so-cache.js";
+import { defaultElfFactsCache, type ElfFactsCache } from "./elf-facts-cache.js";
 import { hostElfMachine, multiarchTriplet, multiarchTripletForElf } from "./multiarch.js";
 import { distroFamily, parseOsRelease, readOsRelease, type DistroFamily, type OsRelease } from "./os-release.js";
 import { installHint, LIBRARY_SONAMES, libraryEnvVariable } from "./packages.js";
@@ -35,6 +36,8 @@ export interface SystemView {
   /** The environment the program will run with (ALLOCRUN_*_LIB, LD_LIBRARY_PATH). */
   env: Record<string, string | undefined>;
   homeDir: string | undefined;
+  /** Headers of candidates kept from earlier runs (the machine's view); absent: always parse. */
+  elfFacts?: ElfFactsCache;
 }
 
 export type TargetElf = ElfIdentity & Partial<Pick<ElfFile, "interpreter" | "needed">>;
@@ -65,6 +68,18 @@ const describeArch = (bits: number, machine: number): string => `${bits}-bit ${e
 
 /** Why a file cannot be preloaded into the expected program, or the parsed library. */
 function checkCandidate(view: SystemView, path: string, expected: Expectation | undefined): Verdict {
+  const facts = view.elfFacts?.open(path);
+  const known = facts?.knownElf();
+  const verdict = known === undefined ? readCandidate(view, path) : { ok: true as const, elf: known };
+  if (!verdict.ok) return verdict;
+  if (known === undefined && facts !== undefined) {
+    facts.rememberElf(verdict.elf);
+    facts.save();
+  }
+  return matchCandidate(verdict.elf, expected);
+}
+
+function readCandidate(view: SystemView, path: string): Verdict {
   const buffer = view.readFile(path);
   if (buffer === undefined) return { ok: false, reason: "cannot be read" };
   if (!hasElfMagic(buffer)) return { ok: false, reason: "is not an ELF file" };
@@ -75,6 +90,10 @@ function checkCandidate(view: SystemView, path: string, expected: Expectation | 
     if (isAllocrunError(error)) return { ok: false, reason: "is a damaged ELF file" };
     throw error;
   }
+  return { ok: true, elf };
+}
+
+function matchCandidate(elf: ElfFile, expected: Expectation | undefined): Verdict {
   if (elf.type !== "dyn") return { ok: false, reason: "is not a shared library" };
   if (expected === undefined) return { ok: true, elf };
   const program = { bits: expected.bits, machine: expected.machine, interpreter: expected.target?.interpreter, needed: expected.target?.needed ?? [] };
@@ -233,6 +252,7 @@ export function createSystemView(env: NodeJS.ProcessEnv = process.env): SystemVi
     arch: process.arch,
     env,
     homeDir: homedir(),
+    elfFacts: defaultElfFactsCache(env),
   };
 }
 

@@ -3,7 +3,7 @@
 import { machine as unameMachine } from "node:os";
 import { findTool } from "../detect/find-tool.js";
 import { distroFamily, readOsRelease, type DistroFamily } from "../detect/index.js";
-import type { Finding } from "./finding.js";
+import type { Finding } from "../detect/finding.js";
 import { inspectAllocators, type AllocatorInfo } from "./machine/allocator-libraries.js";
 import { checkDistro, describeDistro } from "./machine/distro.js";
 import { checkOutputFolder } from "./machine/output-folder.js";

@@ -4,11 +4,11 @@ import type { AllocatorName, LibraryName } from "../core/allocators.js";
 import { isAllocrunError } from "../core/errors.js";
 import { locateLibrary, multiarchTripletForElf, packageFor, type DistroFamily, type OsRelease } from "../detect/index.js";
 import { findPreloadMismatches, loaderFamily, type ElfFile, type PreloadMismatch } from "../elf/index.js";
-import { finding, type Finding } from "./finding.js";
+import { finding, type Finding } from "../detect/finding.js";
 import type { AllocatorInfo } from "./machine/allocator-libraries.js";
-import { getcapInstallHint, readFileCapabilities } from "./target/file-capabilities.js";
-import { gatherTarget, runTargetChecks, readElfHeaders, type TargetFacts } from "./target/index.js";
-import { describeAbi, loaderComplaint } from "./target/library-fit.js";
+import { getcapInstallHint, readFileCapabilities } from "./file-capabilities.js";
+import { gatherTarget, runTargetChecks, readElfHeaders, type TargetFacts } from "../detect/target/index.js";
+import { describeAbi, loaderComplaint } from "../detect/target/library-fit.js";
 
 /** The program facts in --json; names follow the ELF file (interpreter = PT_INTERP). */
 export interface ProgramInfo {

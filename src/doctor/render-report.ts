@@ -2,7 +2,7 @@
 // programs (--json with stable keys).
 import { alignColumns, type Painter } from "../core/terminal.js";
 import type { DoctorReport } from "./collect-report.js";
-import { sortBySeverity, type Finding, type Severity } from "./finding.js";
+import { sortBySeverity, type Finding, type Severity } from "../detect/finding.js";
 import type { AllocatorInfo } from "./machine/allocator-libraries.js";
 import type { ToolInfo } from "./machine/tools.js";
 

@@ -8,7 +8,7 @@ import { loadPreparedProfiles } from "../analysis/load-profile.js";
 import { chooseSampleType } from "../analysis/sample-type.js";
 import { isAllocrunError } from "../core/errors.js";
 import { renderGrowth } from "../report/render.js";
-import { defaultCacheDirectory } from "../symbolize/cache-directory.js";
+import { defaultCacheDirectory } from "../core/cache-directory.js";
 import { recordDumps, type DumpFolder } from "./dump-folder.js";
 import { takeDump, type DumpRequest, type DumpResult } from "./dump.js";
 import { isProfileUrl } from "./http-profile.js";

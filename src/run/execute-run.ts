@@ -117,8 +117,9 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
     ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
     ...(request.stop === undefined ? {} : { stop: request.stop }),
     timelinePath: `${runDir}/timeline.csv`,
-    onStart: (pid) => {
-      observation = watchPreloadTakesEffect(pid, preloaded, [findLauncher() ?? "", process.execPath]);
+    onStart: (pid, { census }) => {
+      // The launcher's census already tells, for every process of the run.
+      if (!census) observation = watchPreloadTakesEffect(pid, preloaded, [findLauncher() ?? "", process.execPath]);
     },
   });
   const seen = observation ? await observation.result : undefined;

@@ -9,6 +9,7 @@
 import { execFileSync, spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { tmpdir } from "node:os";
 import { isatty } from "node:tty";
 import { fileURLToPath } from "node:url";
 import { environmentError, inputError } from "../core/errors.js";
@@ -29,6 +30,7 @@ import {
   type SamplerSummary,
 } from "./sampler.js";
 import { holdSignals, type SignalHold } from "./signal-relay.js";
+import { StatusFile } from "./status-file.js";
 import type { RecordedTimeline } from "./timeline-recorder.js";
 import { guardProcessGroup, signalProcessGroup, type GroupStop } from "./group-stop.js";
 import { monotonicMs } from "../core/monotonic-ms.js";
@@ -110,7 +112,7 @@ export interface LaunchRequest {
   /** Feeds the program's standard input from this file (overrides stdio's stdin). */
   stdinFile?: string;
   /** Called with the program's pid once it runs. */
-  onStart?: (pid: number) => void;
+  onStart?: (pid: number, how: ProgramStart) => void;
   /** Streams the memory timeline to this CSV file (columns in src/run/sampler.ts). */
   timelinePath?: string;
   /** The launcher binary; undefined: findLauncher(); null: spawn from node (sampled VmHWM). */
@@ -246,7 +248,14 @@ function beginRecord(request: LaunchRequest, child: ChildProcess): RunRecord {
   return record;
 }
 
-function startSampling(record: RunRecord, pid: number, readCpuTimes: boolean): void {
+/** How the program was started: `census` when the native launcher watches every process
+ * (LaunchResult.processes says whether the preloaded libraries were mapped in each). */
+export interface ProgramStart {
+  census: boolean;
+}
+
+function startSampling(record: RunRecord, pid: number, startedBy: "launcher" | "node"): void {
+  const readCpuTimes = startedBy === "node"; // the launcher reports them from wait4
   record.pid = pid;
   const intervalMs = record.request.sampleIntervalMs > 0 ? record.request.sampleIntervalMs : DEFAULT_SAMPLE_INTERVAL_MS;
   const { timelinePath } = record.request;
@@ -259,7 +268,7 @@ function startSampling(record: RunRecord, pid: number, readCpuTimes: boolean): v
   record.sampler.start();
   record.groupStop?.watch(pid);
   try {
-    record.request.onStart?.(pid);
+    record.request.onStart?.(pid, { census: startedBy === "launcher" });
   } catch (error) {
     record.callbackError = error;
   }
@@ -351,13 +360,32 @@ function launcherEnvironment(env: Record<string, string>, ownGroup: boolean): Re
   return launcherEnv;
 }
 
-function runThroughLauncher(request: LaunchRequest, launcher: string, stdio: StdioOptions, signals: SignalHold): Promise<LaunchResult> {
+/** Until the launcher reports the program's pid, its status file is read after 1, 2, 4 … ms, then every PID_POLL_MAX_MS. */
+const PID_POLL_MAX_MS = 8;
+
+async function runThroughLauncher(request: LaunchRequest, launcher: string, stdio: StdioOptions, signals: SignalHold): Promise<LaunchResult> {
+  let status: StatusFile;
+  try {
+    // The run folder, where the timeline goes, is writable when TMPDIR is not.
+    status = StatusFile.create(request.timelinePath === undefined ? [tmpdir()] : [tmpdir(), dirname(request.timelinePath)]);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw environmentError(`cannot create the launcher's status file in ${tmpdir()} (${code})`, "set TMPDIR to a writable folder", error);
+  }
+  try {
+    return await superviseLauncher(request, launcher, stdio, signals, status);
+  } finally {
+    status.close();
+  }
+}
+
+function superviseLauncher(request: LaunchRequest, launcher: string, stdio: StdioOptions, signals: SignalHold, status: StatusFile): Promise<LaunchResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(launcher, [request.file, ...request.argv], {
       argv0: "allocrun-launch",
       cwd: request.cwd,
       env: launcherEnvironment(request.env, wantsOwnGroup(request)),
-      stdio: [...(stdio as unknown[]), "pipe"] as StdioOptions,
+      stdio: [...(stdio as unknown[]), status.fd] as StdioOptions,
     });
     // The launcher decides whether a signal node got should reach the program (it can
     // tell a terminal's Ctrl-C, which the program got as well, from a targeted kill).
@@ -368,7 +396,7 @@ function runThroughLauncher(request: LaunchRequest, launcher: string, stdio: Std
     let launchError: Extract<LauncherEvent, { kind: "launch-error" }> | undefined;
 
     const onEvent = (event: LauncherEvent | undefined): void => {
-      if (event?.kind === "pid") startSampling(record, event.pid, false);
+      if (event?.kind === "pid") startSampling(record, event.pid, "launcher");
       else if (event?.kind === "forwarded") record.forwardedSignals.push(signalNameOf(event.signalNumber));
       else if (event?.kind === "exec-error") execErrno = event.errno;
       else if (event?.kind === "launch-error") launchError = event;
@@ -380,24 +408,35 @@ function runThroughLauncher(request: LaunchRequest, launcher: string, stdio: Std
         stopSampling(record); // the pid may be reused from now on
       }
     };
-    let pending = "";
-    const status = child.stdio[3] as NodeJS.ReadableStream;
-    status.setEncoding("latin1");
-    status.on("data", (chunk: string) => {
-      pending += chunk;
-      let newline: number;
-      while ((newline = pending.indexOf("\n")) >= 0) {
-        onEvent(parseLauncherStatusLine(pending.slice(0, newline)));
-        pending = pending.slice(newline + 1);
-      }
+    const readStatus = (): void => status.drain((line) => onEvent(parseLauncherStatusLine(line)));
+    // Sampling starts with the pid; every other line can wait until the launcher is gone.
+    let pollMs = 1;
+    const pollForPid = (): void => {
+      readStatus();
+      if (record.pid !== 0 || end !== undefined || execErrno !== undefined || launchError !== undefined) return;
+      pollMs = Math.min(pollMs * 2, PID_POLL_MAX_MS);
+      pidPoll = setTimeout(pollForPid, pollMs);
+    };
+    let pidPoll: NodeJS.Timeout | undefined = setTimeout(pollForPid, pollMs);
+    const stopPolling = (): void => {
+      clearTimeout(pidPoll);
+      pidPoll = undefined;
+    };
+    // The launcher has exited, so its status file is complete ("end" stops the sampler).
+    child.on("exit", () => {
+      stopPolling();
+      readStatus();
     });
 
     child.on("error", (error) => {
+      stopPolling();
       stopSampling(record);
       reject(environmentError(`cannot start the allocrun launcher: ${error.message}`, describeSpawnFix(request.cwd, "rebuild it: node scripts/build-native.mjs in the allocrun package"), error));
     });
     child.on("close", (code, signal) => {
       if (child.pid === undefined) return; // spawn failed: 'error' already rejected
+      stopPolling();
+      readStatus();
       settle(resolve, reject, () => {
         if (execErrno !== undefined) return assembleResult(record, execFailure(request.file, errnoNameOf(execErrno), "wait4-rusage"));
         if (launchError) {
@@ -459,7 +498,7 @@ function runDirectly(request: LaunchRequest, stdio: StdioOptions, signals: Signa
       if (hasTerminal && TERMINAL_SIGNALS.has(signal)) return;
       if (child.kill(signal)) record.forwardedSignals.push(signal);
     });
-    if (child.pid !== undefined) startSampling(record, child.pid, true);
+    if (child.pid !== undefined) startSampling(record, child.pid, "node");
 
     let spawnError: NodeJS.ErrnoException | undefined;
     let outcome: Outcome | undefined;

@@ -1,16 +1,18 @@
-// The target checks of `allocrun doctor`, run before a program starts: refuse where the
-// run could not mean what the user asked (a preloaded allocator that the loader would
-// ignore or that would kill the program), warn where it means less. On the hot path:
-// node builtins only, and only the ELF headers are read (positioned reads).
+// The target checks (src/detect/target, shared with `allocrun doctor`), run before a
+// program starts: refuse where the run could not mean what the user asked (a preloaded
+// allocator that the loader would ignore or that would kill the program), warn where it
+// means less. On the hot path: node builtins only, and only the ELF headers are read
+// (positioned reads).
 import type { AllocatorName } from "../core/allocators.js";
 import { environmentError } from "../core/errors.js";
 import { distroFamily, readOsRelease } from "../detect/index.js";
+import { defaultElfFactsCache } from "../detect/elf-facts-cache.js";
 import type { ElfFile } from "../elf/index.js";
-import type { Finding } from "../doctor/finding.js";
-import { checkLibraryFit } from "../doctor/target/library-fit.js";
-import { gatherTarget } from "../doctor/target/gather-target.js";
-import { readElfHeaders } from "../doctor/target/read-elf-headers.js";
-import { runTargetChecks } from "../doctor/target/index.js";
+import type { Finding } from "../detect/finding.js";
+import { checkLibraryFit } from "../detect/target/library-fit.js";
+import { gatherTarget } from "../detect/target/gather-target.js";
+import { readElfHeaders } from "../detect/target/read-elf-headers.js";
+import { runTargetChecks } from "../detect/target/index.js";
 
 export interface TargetReport {
   /** The program's ELF file; undefined for "#!" scripts and files that are not ELF. */
@@ -47,10 +49,12 @@ export function checkTarget(programPath: string, allocator: AllocatorName, optio
     depth: "headers",
     pathVariable: options.pathVariable ?? process.env.PATH,
     runner: { uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1 },
+    elfFacts: defaultElfFactsCache(),
   });
   if (gathered.kind !== "elf") return { elf: undefined, executedElf: undefined, warnings: [], embedsRjemJemalloc: false };
   const { facts } = gathered;
   const findings = runTargetChecks(facts, { allocator, profiling: options.profiling ?? false, family: options.family ?? distroFamily(readOsRelease()) });
+  gathered.saveFacts();
   if (options.libraryPath !== undefined && allocator !== "glibc") findings.push(...libraryFindings(shownName, facts.elf, options.libraryPath));
   throwIfBlocking(findings);
   const embedsRjemJemalloc = findings.some((finding) => finding.id === "target.embedded-jemalloc");
@@ -77,9 +81,12 @@ export function inspectObservedExecutable(path: string, allocator: AllocatorName
       depth: "headers",
       pathVariable: undefined,
       runner: { uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1 },
+      elfFacts: defaultElfFactsCache(),
     });
     if (gathered.kind !== "elf") return undefined;
-    return { elf: gathered.facts.elf, findings: runTargetChecks(gathered.facts, { allocator, profiling: false, family: undefined }) };
+    const findings = runTargetChecks(gathered.facts, { allocator, profiling: false, family: undefined });
+    gathered.saveFacts();
+    return { elf: gathered.facts.elf, findings };
   } catch {
     return undefined;
   }
@@ -95,7 +102,10 @@ export function checkLibraryFitsTarget(elf: ElfFile, libraryPath: string, shownN
 }
 
 function libraryFindings(shownName: string, elf: ElfFile, libraryPath: string): Finding[] {
-  return checkLibraryFit(shownName, elf, { path: libraryPath, elf: readElfHeaders(libraryPath).elf });
+  const library = defaultElfFactsCache().open(libraryPath);
+  const libraryElf = library.elf(() => readElfHeaders(libraryPath).elf);
+  library.save();
+  return checkLibraryFit(shownName, elf, { path: libraryPath, elf: libraryElf });
 }
 
 function throwIfBlocking(findings: readonly Finding[]): void {

@@ -23,7 +23,8 @@ export function resolveProgram(program: string, cwd: string, pathVariable: strin
 
 function isFile(path: string): boolean {
   try {
-    return statSync(path).isFile();
+    // Most PATH folders lack the program: no exception (and its stack trace) for each.
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
   } catch {
     return false;
   }

@@ -17,7 +17,7 @@ import {
   type FunctionSymbol,
   type LoadedElf,
 } from "../elf/index.js";
-import { findDebugFile } from "./debug-file.js";
+import { findDebugFile } from "../detect/debug-file.js";
 import { isInRanges, readDebugAranges } from "./dwarf-ranges.js";
 import { stampKey, statStamp, type FileStamp, type ObjectMeta, type SectionPlace, type Segment, type SymbolCache, type UnwindSections } from "./symbol-cache.js";
 import { readFileSync } from "node:fs";

@@ -34,6 +34,30 @@ describe("code cache of the CLI bundle", () => {
     expect(readFileSync(join(cacheHome, "allocrun", "code-cache", files[0]!))).toEqual(written);
   });
 
+  it("is written again by a run that went further through the run path than its writer, and only then", async () => {
+    const cacheHome = temp.makeSync();
+    const env = { XDG_CACHE_HOME: cacheHome };
+    const coverage = () => {
+      const bytes = readFileSync(join(cacheHome, "allocrun", "code-cache", cacheFiles(cacheHome)[0]!));
+      return { header: /^allocrun-code-cache (\d+)\n/.exec(bytes.toString("latin1", 0, 32))?.[1], bytes };
+    };
+    const run = async (allocator: string) => {
+      const result = await runCli([allocator, "-q", "-o", join(cacheHome, `run-${allocator}-${Math.random()}`), "--", "true"], { env });
+      expect(result).toMatchObject({ exitCode: 0, stderr: "" });
+      return coverage();
+    };
+    await runCli(["--version"], { env });
+    expect(coverage().header).toBe("0"); // the first start writes it, whatever it ran
+    const afterGlibc = await run("--glibc");
+    expect(afterGlibc.header).toBe("1");
+    expect((await run("--glibc")).bytes).toEqual(afterGlibc.bytes);
+    const afterJemalloc = await run("--jemalloc");
+    expect(afterJemalloc.header).toBe("2");
+    expect(afterJemalloc.bytes.length).toBeGreaterThan(afterGlibc.bytes.length); // the checks and the library lookup
+    expect((await run("--glibc")).bytes).toEqual(afterJemalloc.bytes);
+    expect(cacheFiles(cacheHome)).toHaveLength(1);
+  });
+
   it("a corrupt cache costs a plain compile and is replaced", async () => {
     const cacheHome = temp.makeSync();
     const env = { XDG_CACHE_HOME: cacheHome };

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync, mkdirSync, chmodSync, existsSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync, writeFileSync, mkdirSync, chmodSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { execa } from "execa";
@@ -195,6 +195,22 @@ describe("allocrun run: parallel runs given the same -o", () => {
 
   it("lets exactly one of 10 runs create a new folder; the others exit 125", async () => {
     await raceForFolder(join(await temps.make(), "new-run"));
+  });
+});
+
+describe("allocrun run: the ELF facts it keeps between runs (src/detect/elf-facts-cache.ts)", () => {
+  it("refuses a program rewritten as a static binary at the same path after a run that cached it as dynamic", async () => {
+    const cacheHome = await temps.make();
+    const env = { XDG_CACHE_HOME: cacheHome };
+    const program = join(await temps.make(), "prog");
+    copyFileSync(buildExample("leak"), program);
+    const first = await runCli(["--jemalloc", "-q", "-o", join(cacheHome, "run-1"), "--", program], { env });
+    expect(first.exitCode).toBe(0);
+    expect(readdirSync(join(cacheHome, "allocrun")).filter((name) => name.startsWith("elf-facts-"))).toHaveLength(1);
+    copyFileSync(buildExample("leak", { flags: ["-static"] }), program); // the same inode, rewritten
+    const second = await runCli(["--jemalloc", "-q", "-o", join(cacheHome, "run-2"), "--", program], { env });
+    expect(second.exitCode).toBe(125);
+    expect(second.stderr).toContain(`${program} is statically linked`);
   });
 });
 

@@ -9,7 +9,7 @@ import { AllocrunError } from "../../src/core/errors.js";
 import type { AllocatorName } from "../../src/core/allocators.js";
 import { parseLoaderPreloadErrors } from "../../src/detect/index.js";
 import { parseConfReply } from "../../src/doctor/machine/jemalloc-profiling.js";
-import { gatherTarget, runTargetChecks } from "../../src/doctor/target/index.js";
+import { gatherTarget, runTargetChecks } from "../../src/detect/target/index.js";
 import { checkLibraryFitsTarget, checkTarget } from "../../src/run/preflight.js";
 import { buildExample } from "../helpers/examples.js";
 import { whyNo32BitExecution } from "../helpers/machine-capabilities.js";

@@ -4,8 +4,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { readElfFile } from "../../src/elf/index.js";
-import { indexDynamicSymbols } from "../../src/doctor/target/dynamic-symbols.js";
-import { findStringsInReadOnlyData, readElfHeaders } from "../../src/doctor/target/read-elf-headers.js";
+import { indexDynamicSymbols } from "../../src/detect/target/dynamic-symbols.js";
+import { findStringsInReadOnlyData, readElfHeaders } from "../../src/detect/target/read-elf-headers.js";
 import { buildExample } from "../helpers/examples.js";
 import { buildGoProgram, JEMALLOC_LIBRARY, JEMALLOC_STATIC_ARCHIVE } from "./helpers/programs.js";
 

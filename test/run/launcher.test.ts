@@ -1,7 +1,7 @@
 // launchProgram with real programs from examples/, through the native launcher and
 // (where the behaviour is shared) spawned straight from node.
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -275,5 +275,41 @@ describe("the launched program's signal state", () => {
       request("/bin/grep", ["-E", "^Sig(Blk|Ign):", "/proc/self/status"], { launcherPath: wrapper, stdio: { stdout: "capture" } }),
     );
     expect(result.stdout?.toString()).toBe("SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
+  });
+});
+
+describe("the launcher's status file", () => {
+  /** Runs `run` with TMPDIR set to `directory` (os.tmpdir() reads it on every call). */
+  async function withTmpdir<T>(directory: string, run: () => Promise<T>): Promise<T> {
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = directory;
+    try {
+      return await run();
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+  }
+
+  it("delivers the pid while the program runs (it is sampled) and leaves nothing in TMPDIR", async () => {
+    const tmp = mkdtempSync(join(scratch, "tmpdir-"));
+    const result = await withTmpdir(tmp, () => launchProgram(request("/bin/sleep", ["0.3"])));
+    expect(result.exitCode).toBe(0);
+    expect(result.pid).toBeGreaterThan(0);
+    expect(result.timeline.samples).toBeGreaterThanOrEqual(3);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it("goes to the run folder when TMPDIR cannot take it, and leaves nothing there either", async () => {
+    const runFolder = mkdtempSync(join(scratch, "run-"));
+    const timelinePath = join(runFolder, "timeline.csv");
+    const result = await withTmpdir(join(scratch, "no-such-tmpdir"), () => launchProgram(request("/bin/true", [], { timelinePath })));
+    expect(result.exitCode).toBe(0);
+    expect(readdirSync(runFolder)).toEqual(["timeline.csv"]);
+  });
+
+  it("is an environment error naming TMPDIR when no folder takes it", async () => {
+    const launch = withTmpdir(join(scratch, "no-such-tmpdir"), () => launchProgram(request("/bin/true", [])));
+    await expect(launch).rejects.toMatchObject({ kind: "environment", message: expect.stringContaining("no-such-tmpdir (ENOENT)"), hint: "set TMPDIR to a writable folder" });
   });
 });

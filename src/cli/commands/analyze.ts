@@ -18,7 +18,7 @@ import { formatOptionHelp, helpOption, parseOptionTable, parseWholeNumber, type 
 import type { CommandSurface } from "../command-table.js";
 import { renderWithGraphviz, type GraphvizFormat } from "../../report/graphviz.js";
 import { isBinaryFormat, OUTPUT_FORMATS, renderAnalysisBytes, renderGrowth, type OutputFormat } from "../../report/render.js";
-import { defaultCacheDirectory } from "../../symbolize/cache-directory.js";
+import { defaultCacheDirectory } from "../../core/cache-directory.js";
 import type { LineToolChoice, SymbolizeOptions } from "../../symbolize/symbolize-profile.js";
 
 interface AnalyzeOptions {

@@ -5,7 +5,7 @@ import { usageError } from "../../core/errors.js";
 import { ExitCode } from "../../core/exit-codes.js";
 import { painterFor } from "../../core/terminal.js";
 import { collectDoctorReport } from "../../doctor/collect-report.js";
-import { isBlocking } from "../../doctor/finding.js";
+import { isBlocking } from "../../detect/finding.js";
 import { renderDoctorJson, renderDoctorText } from "../../doctor/render-report.js";
 import { resolveProgram } from "../../run/resolve-program.js";
 import { checkRunFolder, isRunFolder, readRunFolderManifest } from "../../doctor/run/run-folder-findings.js";

@@ -15,6 +15,7 @@ import { listArtifacts } from "../../run/artifacts.js";
 import { endBySignal } from "../../run/signal-relay.js";
 import { formatEnvironment } from "../../presets/index.js";
 import { formatCommandLine } from "../../core/shell-words.js";
+import { noteCodeCacheCoverage } from "../code-cache-coverage.js";
 
 export const surface: CommandSurface = { options: RUN_OPTION_SPECS, help: generalHelp };
 
@@ -50,6 +51,7 @@ export default async function run(args: string[]): Promise<number> {
     throw error;
   }
   if (executed.launch.execError) throw execFailure(programName, executed.launch.execError);
+  noteCodeCacheCoverage(prepared.allocatorLibrary === null ? 1 : 2);
   const recorded = await recordProfiledObjects(executed);
   const analysed = options.analyze ? await analyzeIfProfiled(executed, options).catch((error: unknown) => reportAnalysisFailure(error, runDir)) : false;
   if (recorded || analysed) {

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { ALLOCATOR_NAMES, HELPER_LIBRARY_NAMES, type AllocatorName, type LibraryName } from "../../core/allocators.js";
 import { isAllocrunError } from "../../core/errors.js";
 import { locateLibrary, type DistroFamily } from "../../detect/index.js";
-import { finding, type Finding } from "../finding.js";
+import { finding, type Finding } from "../../detect/finding.js";
 import { askJemalloc, hasProfilingStrings, judgeJemallocProfiling, parseConfReply, type ConfProbe } from "./jemalloc-profiling.js";
 import { readLibraryVersion } from "../../detect/library-version.js";
 

@@ -1,6 +1,6 @@
 // Which distribution this is decides every install hint doctor prints.
 import type { DistroFamily, OsRelease } from "../../detect/index.js";
-import { finding, type Finding } from "../finding.js";
+import { finding, type Finding } from "../../detect/finding.js";
 
 export interface MachineFacts {
   os: OsRelease | undefined;

@@ -5,8 +5,8 @@
 import { tmpdir } from "node:os";
 import { execaSync } from "execa";
 import type { DistroFamily } from "../../detect/index.js";
-import { finding, type Finding } from "../finding.js";
-import { JEMALLOC_PROFILING_STRINGS } from "../jemalloc-fingerprints.js";
+import { finding, type Finding } from "../../detect/finding.js";
+import { JEMALLOC_PROFILING_STRINGS } from "../../detect/jemalloc-fingerprints.js";
 
 
 export function hasProfilingStrings(libraryBytes: Buffer): boolean {

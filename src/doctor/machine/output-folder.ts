@@ -2,7 +2,7 @@
 // the allocator go there too, so an unwritable folder means runs without output.
 import { accessSync, constants, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { finding, type Finding } from "../finding.js";
+import { finding, type Finding } from "../../detect/finding.js";
 
 /** The folder itself when it exists, else its nearest existing ancestor (mkdir -p creates the rest). */
 function nearestExisting(path: string): string {

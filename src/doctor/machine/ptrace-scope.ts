@@ -2,7 +2,7 @@
 // program (live-process dumps through gdb): 0 any own process, 1 only descendants,
 // 2 only with CAP_SYS_PTRACE, 3 never (until reboot).
 import { readFileSync } from "node:fs";
-import { finding, type Finding } from "../finding.js";
+import { finding, type Finding } from "../../detect/finding.js";
 
 export const PTRACE_SCOPE_PATH = "/proc/sys/kernel/yama/ptrace_scope";
 

@@ -2,7 +2,7 @@
 // reports richer (file:line, graphs), and users ask for the classic analysers by name.
 import { findTool, toolVersion } from "../../detect/find-tool.js";
 import { installHint, packageFor, TOOL_NAMES, type DistroFamily, type OsRelease, type ToolName } from "../../detect/index.js";
-import { finding, type Finding, type Severity } from "../finding.js";
+import { finding, type Finding, type Severity } from "../../detect/finding.js";
 
 export interface ToolInfo {
   name: ToolName;

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { inputError } from "../../core/errors.js";
 import type { RunManifest } from "../../run/manifest.js";
-import type { Finding } from "../finding.js";
+import type { Finding } from "../../detect/finding.js";
 import { checkFragmentation } from "../../stats/fragmentation.js";
 
 export function isRunFolder(path: string): boolean {

@@ -1,5 +1,6 @@
-// Every check about one program, in the order doctor prints them. `allocrun run` uses
-// the same list through src/run/preflight.ts.
+// Every check about one program, in the order doctor prints them. They live below both
+// users: `allocrun run` applies them through src/run/preflight.ts, doctor through
+// src/doctor/program-report.ts.
 import type { Finding } from "../finding.js";
 import { checkDebugSymbols } from "./debug-symbols.js";
 import { checkEmbeddedAllocator } from "./embedded-allocator.js";

@@ -2,8 +2,8 @@
 // cannot read; getcap (libcap) or getfattr (attr) can. Doctor only: it costs a process.
 import { delimiter } from "node:path";
 import { execaSync } from "execa";
-import { findTool } from "../../detect/find-tool.js";
-import type { DistroFamily } from "../../detect/index.js";
+import { findTool } from "../detect/find-tool.js";
+import type { DistroFamily } from "../detect/index.js";
 
 /** getcap lives in sbin, which a normal user's PATH often lacks. */
 const SBIN_DIRECTORIES = ["/usr/sbin", "/sbin"];

@@ -1,4 +1,5 @@
-// Where symbolization results are cached: $XDG_CACHE_HOME/allocrun, else ~/.cache/allocrun.
+// The user cache folder of allocrun: $XDG_CACHE_HOME/allocrun, else ~/.cache/allocrun
+// (symbolization results, the ELF facts of the run path).
 import { homedir } from "node:os";
 import { join } from "node:path";
 

@@ -4,9 +4,10 @@
 // file so symbol tables and every string can be searched (`allocrun doctor`).
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { containsAscii, hasSymbolNamed, readElfFile, readFunctionSymbols, type ElfFile } from "../../elf/index.js";
-import { findDebugFile } from "../../symbolize/debug-file.js";
-import { indexDynamicSymbols } from "./dynamic-symbols.js";
-import { findStringsInReadOnlyData, readElfHeaders } from "./read-elf-headers.js";
+import { findDebugFile } from "../debug-file.js";
+import { ElfFactsCache, type FileFacts } from "../elf-facts-cache.js";
+import { indexDynamicSymbols, type DynamicSymbols } from "./dynamic-symbols.js";
+import { findStringsInReadOnlyData, readElfHeaders, type ElfHeaders } from "./read-elf-headers.js";
 import { resolveScriptInterpreter } from "./script-interpreter.js";
 import type { TargetContent, TargetFacts } from "./target-facts.js";
 
@@ -19,16 +20,20 @@ export interface GatherOptions {
   runner: { uid: number; gid: number };
   /** Reads the security.capability attribute; omitted on the run path (it costs a process). */
   readFileCapabilities?: (path: string) => boolean | undefined;
+  /** "headers" depth: answers kept from earlier runs of the same file (the run path). */
+  elfFacts?: ElfFactsCache;
 }
 
 export type GatheredTarget =
-  | { kind: "elf"; facts: TargetFacts }
+  /** saveFacts() keeps what the checks learnt in the ELF facts cache, if one was given. */
+  | { kind: "elf"; facts: TargetFacts; saveFacts(): void }
   /** A "#!" script whose interpreter could not be found or is no ELF file. */
   | { kind: "script-without-elf-interpreter"; path: string }
   /** Neither ELF nor "#!" script: execve fails with ENOEXEC, shells run it as a sh script. */
   | { kind: "not-elf"; path: string };
 
 const ELF_MAGIC = "\x7fELF";
+const NO_ELF_FACTS_CACHE = new ElfFactsCache(undefined);
 /**
  * The run path scans at most this much read-only data for embedded-allocator strings
  * (about 1 ms per MiB); larger programs are left to `allocrun doctor`, which reads all.
@@ -41,10 +46,12 @@ export function gatherTarget(path: string, options: GatherOptions): GatheredTarg
   if (elfPath === undefined || !startsWithElfMagic(elfPath)) {
     return script === undefined ? { kind: "not-elf", path } : { kind: "script-without-elf-interpreter", path };
   }
-  const { elf, content } = options.depth === "whole" ? readWhole(elfPath) : readHeaders(elfPath);
+  const fileFacts = options.depth === "whole" ? undefined : (options.elfFacts ?? NO_ELF_FACTS_CACHE).open(elfPath);
+  const { elf, content } = fileFacts === undefined ? readWhole(elfPath) : readHeaders(elfPath, fileFacts);
   const stat = statSync(elfPath);
   return {
     kind: "elf",
+    saveFacts: () => fileFacts?.save(),
     facts: {
       shownName: options.shownName,
       path: elfPath,
@@ -90,22 +97,26 @@ function readWhole(path: string): { elf: ElfFile; content: TargetContent } {
   };
 }
 
-function readHeaders(path: string): { elf: ElfFile; content: TargetContent } {
-  const { elf, buffer } = readElfHeaders(path);
-  const dynamicSymbols = indexDynamicSymbols(elf, buffer);
-  const answers = new Map<string, boolean>();
+/** Reads the headers only when an answer is not among `facts` (kept from an earlier run). */
+function readHeaders(path: string, facts: FileFacts): { elf: ElfFile; content: TargetContent } {
+  let headers: ElfHeaders | undefined;
+  const readNow = (): ElfHeaders => (headers ??= readElfHeaders(path));
+  const elf = facts.elf(() => readNow().elf);
+  let dynamicSymbols: DynamicSymbols | undefined | null = null;
+  const symbols = (): DynamicSymbols | undefined => (dynamicSymbols === null ? (dynamicSymbols = indexDynamicSymbols(elf, readNow().buffer)) : dynamicSymbols);
+  const stringKey = (text: string) => `rodata:${text}`;
   return {
     elf,
     content: {
       findStrings: (texts) => {
-        const unknown = texts.filter((text) => !answers.has(text));
-        const found = findStringsInReadOnlyData(path, elf, unknown, HEADERS_SCAN_MAX_BYTES);
-        for (const text of unknown) answers.set(text, found.has(text));
-        return new Set(texts.filter((text) => answers.get(text)));
+        const unknown = texts.filter((text) => facts.known(stringKey(text)) === undefined);
+        const found = unknown.length === 0 ? new Set<string>() : findStringsInReadOnlyData(path, elf, unknown, HEADERS_SCAN_MAX_BYTES);
+        for (const text of unknown) facts.remember(stringKey(text), found.has(text));
+        return new Set(texts.filter((text) => facts.known(stringKey(text)) === true));
       },
       // Only .dynsym holds real bytes in the header buffer: what the program exports or imports.
-      definesFunction: (name) => dynamicSymbols?.defines(name) ?? false,
-      mentionsSymbol: (name) => dynamicSymbols?.mentions(name) ?? false,
+      definesFunction: (name) => facts.answer(`defines:${name}`, () => symbols()?.defines(name) ?? false),
+      mentionsSymbol: (name) => facts.answer(`mentions:${name}`, () => symbols()?.mentions(name) ?? false),
     },
   };
 }

@@ -1,4 +1,4 @@
-// What every doctor check returns: one line of what is wrong, one line of what to do.
+// What every check returns (the target checks here, doctor's machine checks): one line of what is wrong, one line of what to do.
 // `allocrun doctor` prints them; `allocrun run` turns blocking ones into errors and
 // warnings into stderr lines, so both commands speak with the same words.
 
