@@ -3,11 +3,18 @@
 // every program (about 12 ms of CPU at start-up, measured with bench/startup.mjs on a
 // 2-core machine), while the lines are only needed live for the program's pid. The file is
 // unlinked as soon as it is open, so nothing is left behind, whatever way allocrun ends.
-import { closeSync, openSync, readSync, unlinkSync } from "node:fs";
+import { closeSync, openSync, readSync, unlinkSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const READ_CHUNK_BYTES = 64 * 1024;
+/**
+ * Written as zeros when the file is made, so that the launcher's lines land in space the
+ * file system already gave: in a TMPDIR that is full, creating the file succeeds but the
+ * launcher's writes would fail, and the run would lose its pid and census. A run's status
+ * is a few hundred bytes, a line per process it saw.
+ */
+const RESERVED_BYTES = 64 * 1024;
 
 export class StatusFile {
   #offset = 0;
@@ -33,9 +40,12 @@ export class StatusFile {
   drain(onLine: (line: string) => void): void {
     for (;;) {
       const read = readSync(this.fd, this.#chunk, 0, this.#chunk.length, this.#offset);
-      if (read === 0) break;
-      this.#offset += read;
-      this.#pending += this.#chunk.toString("latin1", 0, read);
+      // The launcher's text ends where the reserved zeros begin.
+      const written = this.#chunk.subarray(0, read).indexOf(0);
+      const length = written < 0 ? read : written;
+      this.#offset += length;
+      this.#pending += this.#chunk.toString("latin1", 0, length);
+      if (length < READ_CHUNK_BYTES) break;
     }
     let newline: number;
     while ((newline = this.#pending.indexOf("\n")) >= 0) {
@@ -55,6 +65,8 @@ function openUnlinked(directory: string): number {
   const fd = openSync(path, "wx+", 0o600);
   try {
     unlinkSync(path);
+    // At position 0 without moving the file offset the launcher writes at.
+    writeSync(fd, Buffer.alloc(RESERVED_BYTES), 0, RESERVED_BYTES, 0);
   } catch (error) {
     closeSync(fd);
     throw error;

@@ -68,4 +68,15 @@ describe.skipIf(tiny === undefined)(`a full filesystem${tiny === undefined ? ` (
     ]);
     expect(filesUnder(disk)).toEqual(["filler"]);
   });
+
+  it("run with a full TMPDIR: the launcher's status goes to the run folder, and the run is verified as usual", async () => {
+    fillFilesystem(disk);
+    const out = join(await temps.make(), "run");
+    const result = await runCli(["--jemalloc", "-q", "-o", out, "--", "sh", "-c", "sleep 0.3"], { env: { TMPDIR: disk } });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { allocator: { verified: boolean }; processes: unknown[] | null };
+    expect(manifest.allocator.verified).toBe(true);
+    expect(manifest.processes?.length).toBeGreaterThan(0);
+    expect(filesUnder(out).filter((name) => name.startsWith("allocrun-status"))).toEqual([]);
+  });
 });
