@@ -100,7 +100,7 @@ static void report(const char *format, ...) {
   va_end(args);
   if (length < 0) return;
   if ((size_t)length >= sizeof line) length = sizeof line - 1;
-  /* Lines are short, so one write is atomic on a pipe or socket; errors (parent gone)
+  /* One write per line (allocrun reads back only complete lines); errors (parent gone)
    * must not stop us from waiting for the program. */
   while (write(STATUS_FD, line, (size_t)length) < 0 && errno == EINTR) {
   }
@@ -248,11 +248,11 @@ static long long timeval_us(struct timeval tv) {
 
 int main(int argc, char **argv) {
   if (fcntl(STATUS_FD, F_GETFD) < 0) {
-    fprintf(stderr, "allocrun-launch: fd %d must be the status pipe (this tool is run by allocrun)\n",
+    fprintf(stderr, "allocrun-launch: fd %d must be the status file or pipe (this tool is run by allocrun)\n",
             STATUS_FD);
     return 125;
   }
-  /* The program must not inherit the status pipe. */
+  /* The program must not inherit the status file. */
   if (fcntl(STATUS_FD, F_SETFD, FD_CLOEXEC) < 0) fail("fcntl");
   if (argc < 3) {
     errno = EINVAL;
@@ -260,7 +260,7 @@ int main(int argc, char **argv) {
   }
   /* A parent that left SIGCHLD ignored would make the kernel reap the program for us. */
   signal(SIGCHLD, SIG_DFL);
-  /* A write to a closed status pipe must not kill us while the program runs. */
+  /* A write to a closed status pipe (an older allocrun) must not kill us while the program runs. */
   signal(SIGPIPE, SIG_IGN);
 
   sigset_t waited;
