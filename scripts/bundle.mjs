@@ -18,7 +18,7 @@ const HOT_ENTRIES = new Set(["main", "run", "env", "help"]);
 const commandEntries = readdirSync("src/cli/commands")
   .filter((name) => name.endsWith(".ts"))
   .map((name) => `src/cli/commands/${name}`);
-const entryPoints = ["src/cli/main.ts", ...commandEntries, "src/analysis/after-run.ts", "src/analysis/record-objects.ts"];
+const entryPoints = ["src/cli/main.ts", ...commandEntries, "src/report/after-run.ts", "src/analysis/record-objects.ts"];
 const entryNames = new Set(entryPoints.map((path) => basename(path, ".ts")));
 /** A dynamic import of another (cold) entry becomes a lazy import of that entry's bundle. */
 const keepEntriesLazy = {

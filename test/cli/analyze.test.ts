@@ -3,7 +3,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { analyzeRunFolderAfterRun } from "../../src/analysis/after-run.js";
+import { analyzeRunFolderAfterRun } from "../../src/report/after-run.js";
 import { runCli } from "../helpers/cli.js";
 import { useTempDirs } from "../helpers/temp-dir.js";
 import { PROFILE_FIXTURES_DIR, fixturePath } from "../profile/fixtures.js";

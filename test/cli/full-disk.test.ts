@@ -4,7 +4,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { analyzeRunFolderAfterRun } from "../../src/analysis/after-run.js";
+import { analyzeRunFolderAfterRun } from "../../src/report/after-run.js";
 import { buildExample } from "../helpers/examples.js";
 import { runCli } from "../helpers/cli.js";
 import { fillFilesystem, mountTinyTmpfs, type TinyFilesystem } from "../helpers/machine-capabilities.js";

@@ -133,6 +133,6 @@ async function recordProfiledObjects(executed: ExecutedRun): Promise<boolean> {
 async function analyzeIfProfiled(executed: ExecutedRun, options: RunOptions): Promise<false | { heapLine: string | undefined }> {
   const hasProfiles = executed.manifest.artifacts.some((artifact) => PROFILE_KINDS.includes(artifact.kind));
   if (!hasProfiles) return false;
-  const { analyzeRunFolderAfterRun } = await import("../../analysis/after-run.js");
+  const { analyzeRunFolderAfterRun } = await import("../../report/after-run.js");
   return { heapLine: await analyzeRunFolderAfterRun(executed.runDir, { top: options.top, quiet: options.quiet }) };
 }
