@@ -1,7 +1,8 @@
 // Runs one helper process (addr2line, llvm-symbolizer, c++filt) over a whole batch: write
 // every input line, close stdin, read everything. One process per object, never one per
 // address. Uses execa: this is analysis code (after-run, analyze), never the launcher.
-import { execa } from "execa";
+// Imported when a helper is first run: loading execa costs 0.2–0.3 s, and most analyses
+// name every frame from the ELF symbol tables without any helper.
 
 export interface BatchResult {
   stdout: string;
@@ -14,6 +15,7 @@ export interface BatchResult {
 export async function runBatch(command: string, args: string[], input: string): Promise<BatchResult> {
   // A helper that dies early makes writing its stdin fail (EPIPE): execa leaves that to
   // the exit status, which marks the result failed.
+  const { execa } = await import("execa");
   const result = await execa(command, args, { input, env: { LC_ALL: "C" }, stripFinalNewline: false, reject: false });
   // No exit code and no signal: it never started; say why where the stderr would be.
   const started = result.exitCode !== undefined || result.signal !== undefined;
