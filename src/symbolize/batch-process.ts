@@ -1,8 +1,8 @@
-// Runs one helper process (addr2line, llvm-symbolizer, c++filt) over a whole batch: write
-// every input line, close stdin, read everything. One process per object, never one per
-// address. Uses execa: this is analysis code (after-run, analyze), never the launcher.
-// Imported when a helper is first run: loading execa costs 0.2–0.3 s, and most analyses
-// name every frame from the ELF symbol tables without any helper.
+// Runs one helper process (addr2line, llvm-symbolizer, c++filt, dpkg-query) over a whole
+// batch: write every input line, close stdin, read everything. One process per object,
+// never one per address. Plain node:child_process, not execa: importing execa costs
+// 0.2–0.3 s, more than most helpers take to run.
+import { spawn } from "node:child_process";
 
 export interface BatchResult {
   stdout: string;
@@ -12,12 +12,23 @@ export interface BatchResult {
 }
 
 /** Feeds `input` to `command args` and collects its output. Never rejects. */
-export async function runBatch(command: string, args: string[], input: string): Promise<BatchResult> {
-  // A helper that dies early makes writing its stdin fail (EPIPE): execa leaves that to
-  // the exit status, which marks the result failed.
-  const { execa } = await import("execa");
-  const result = await execa(command, args, { input, env: { LC_ALL: "C" }, stripFinalNewline: false, reject: false });
-  // No exit code and no signal: it never started; say why where the stderr would be.
-  const started = result.exitCode !== undefined || result.signal !== undefined;
-  return { stdout: result.stdout, stderr: started ? result.stderr : String(result.cause), failed: result.failed };
+export function runBatch(command: string, args: string[], input: string): Promise<BatchResult> {
+  return new Promise((resolve) => {
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let startError: Error | undefined;
+    const child = spawn(command, args, { env: { ...process.env, LC_ALL: "C" }, stdio: ["pipe", "pipe", "pipe"] });
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    // It never started: say why where the stderr would be.
+    child.on("error", (error) => (startError ??= error));
+    // A helper that exits before reading all its input makes writing fail (EPIPE): its
+    // exit status decides whether the result counts.
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(input);
+    child.on("close", (code, signal) => {
+      if (startError !== undefined) resolve({ stdout: "", stderr: String(startError), failed: true });
+      else resolve({ stdout: Buffer.concat(stdout).toString("utf8"), stderr: Buffer.concat(stderr).toString("utf8"), failed: code !== 0 || signal !== null });
+    });
+  });
 }
