@@ -51,7 +51,7 @@ export function describeTopSite(analysis: Analysis): string | undefined {
   const top = analysis.rows.find((row) => row.flat > 0);
   if (top === undefined) return undefined;
   const where = locationText(top);
-  const callers = formatCallerChain(findHeaviestCallers(analysis.stacks).get(top.fn.key));
+  const callers = formatCallerChain(findHeaviestCallers(analysis.stacks, undefined, new Set([top.fn.key])).get(top.fn.key));
   return [top.fn.name, where === "" || where.startsWith("(") ? where : `(${where})`, callers].filter(Boolean).join(" ");
 }
 

@@ -120,9 +120,9 @@ export function renderTextReport(analysis: Analysis, options: TextReportOptions)
     if (options.withCumTable !== false) parts.push(heading(`Top ${top} changes by cum`, style), renderTable(diffTable(byCum.slice(0, top), analysis, "Cum"), style, indent));
   } else {
     // Functions that allocate (or run) nothing themselves belong in the cum table only.
-    const allocating = analysis.rows.filter((row) => row.flat !== 0);
-    const callers = findHeaviestCallers(analysis.stacks);
-    parts.push(heading(`Top ${top} by flat`, style), renderTable(functionTable(allocating.slice(0, top), analysis, callers), style, indent));
+    const topByFlat = analysis.rows.filter((row) => row.flat !== 0).slice(0, top);
+    const callers = findHeaviestCallers(analysis.stacks, undefined, new Set(topByFlat.map((row) => row.fn.key)));
+    parts.push(heading(`Top ${top} by flat`, style), renderTable(functionTable(topByFlat, analysis, callers), style, indent));
     if (options.withCumTable !== false) parts.push(heading(`Top ${top} by cum`, style), renderTable(functionTable(sortByCum([...analysis.rows]).slice(0, top), analysis), style, indent));
   }
   parts.push(renderUnsymbolizedNote(keepMeaningfulObjects(analysis.unsymbolizedObjects, valueHeldByUnnamedFrames(analysis.stacks), analysis.total), style));
