@@ -6,7 +6,8 @@
 // - Noise floor: a difference is only called when its interval lies wholly beyond the
 //   noise floor, the largest of --min-effect, twice the larger relative MAD of the two
 //   sides (run-to-run scatter) and, when measured, how far the baseline moved against an
-//   interleaved copy of itself (A/A). Otherwise the verdict is "inconclusive", with why.
+//   interleaved copy of itself (A/A), and, for user and system CPU time, the clock's
+//   resolution. Otherwise the verdict is "inconclusive", with why.
 // - High spread: a baseline whose runs scatter by more than HIGH_SPREAD (relative MAD) is
 //   flagged; its verdicts say so.
 // - Footprint only: a Go program allocates through its own runtime, so a preloaded
@@ -21,6 +22,14 @@ const SPREAD_FLOOR_MADS = 2;
 
 export const MEMORY_METRICS: ReadonlySet<MetricKey> = new Set(["peakRssBytes", "meanRssBytes"]);
 export const TIME_METRICS: ReadonlySet<MetricKey> = new Set(["wallSeconds", "userSeconds", "sysSeconds"]);
+/**
+ * The kernel splits a process's CPU time into user and system by timer ticks (at least
+ * 1/CONFIG_HZ; /proc counts in USER_HZ = 10 ms): a program using a few ticks reads 4 or
+ * 8 ms from run to run with no scatter in between, and an A/A compare under load called
+ * such a step "better". A difference below one 10 ms tick per run is not a finding.
+ */
+const CPU_TIME_RESOLUTION_SECONDS = 0.01;
+const CPU_TIME_METRICS: ReadonlySet<MetricKey> = new Set(["userSeconds", "sysSeconds"]);
 
 /** One variant × metric comparison, before the compare-wide rules. */
 export interface PendingVerdict {
@@ -68,6 +77,10 @@ function floorFor(pending: PendingVerdict, rules: VerdictRules): { floor: number
   candidates.push({ floor: SPREAD_FLOOR_MADS * spread, source: "run-to-run scatter" });
   const aa = rules.noise?.[pending.metric]?.floor;
   if (aa != null) candidates.push({ floor: aa, source: "baseline against its own copy" });
+  if (CPU_TIME_METRICS.has(pending.metric)) {
+    const smaller = Math.min(pending.result.median, pending.baseline.median);
+    candidates.push({ floor: CPU_TIME_RESOLUTION_SECONDS / Math.max(smaller, CPU_TIME_RESOLUTION_SECONDS), source: "the 10 ms resolution of CPU time" });
+  }
   return candidates.reduce((a, b) => (b.floor > a.floor ? b : a));
 }
 

@@ -79,6 +79,19 @@ describe("the noise floor", () => {
     expect(result!.wallSeconds!.verdictReason).toMatch(/run-to-run scatter.*baseline's runs scatter ±\d/);
   });
 
+  it("does not call a step of CPU-time ticks a difference: user time of 8 vs 4 ms is below the 10 ms resolution", () => {
+    // What an A/A compare under load produced: every run read whole ticks, no scatter.
+    const ticks = (records: RunRecord[], userSeconds: number) => records.map((run) => ({ ...run, userSeconds }));
+    const same = [1.0, 1.01, 0.99, 1.0, 1.005, 0.995];
+    const [, result] = summarizeVariants([variant("glibc", ticks(runs(same), 0.008)), variant("x", ticks(runs(same), 0.004))], "glibc", SETTINGS);
+    expect(result!.userSeconds!.pValue).toBeLessThan(0.01);
+    expect(result!.userSeconds!).toMatchObject({ verdict: "inconclusive", noiseFloor: 1 });
+    expect(result!.userSeconds!.verdictReason).toBe("-50.0% is within the noise floor ±100.0% (the 10 ms resolution of CPU time)");
+    // A program using seconds of CPU keeps a 1% floor from it.
+    const [, long] = summarizeVariants([variant("glibc", ticks(runs(same), 2.0)), variant("x", ticks(runs(same), 1.5))], "glibc", SETTINGS);
+    expect(long!.userSeconds!.verdict).toBe("better");
+  });
+
   it("keeps a deterministic memory difference: its floor is --min-effect", () => {
     const [, result] = summarizeVariants([variant("glibc", runs([1, 1, 1, 1, 1], 100)), variant("x", runs([1, 1, 1, 1, 1], 80))], "glibc", SETTINGS);
     expect(result!.peakRssBytes!).toMatchObject({ verdict: "better", noiseFloor: 0.01, verdictReason: null });
