@@ -88,9 +88,13 @@ describe("a Go program with a preloaded allocator", () => {
     });
     const jemalloc = report.results.find((result) => result.variant === "jemalloc")!;
     expect(jemalloc.runs.every((run) => run.ok)).toBe(true);
-    for (const metric of ["peakRssBytes", "meanRssBytes"] as const) {
-      expect(jemalloc[metric]!.verdict, metric).toBe("allocator-footprint");
-      expect(jemalloc[metric]!.verdictReason).toMatch(/Go program.*preloaded library's own footprint/);
+    expect(jemalloc.peakRssBytes!.verdict).toBe("allocator-footprint");
+    expect(jemalloc.peakRssBytes!.verdictReason).toMatch(/Go program.*preloaded library's own footprint/);
+    // A hello world is often over before the sampler's second look: then there is no mean
+    // RSS to judge (seen under load), and never a "better" or "worse".
+    if (jemalloc.meanRssBytes!.verdict !== "insufficient-data") {
+      expect(jemalloc.meanRssBytes!.verdict).toBe("allocator-footprint");
+      expect(jemalloc.meanRssBytes!.verdictReason).toMatch(/Go program.*preloaded library's own footprint/);
     }
   }, 60_000);
 });
