@@ -18,6 +18,8 @@ interface ConfDialect {
   pairSeparator: RegExp;
   /** How one pair is written, for messages. */
   pairShape: string;
+  /** How allocrun writes one option: "key:value" (jemalloc) or "key=value". */
+  writePair(key: string, value: string): string;
   keyPattern: RegExp;
   normalizeKey(key: string): string;
   /** The option text carried by this variable, if it carries options for this allocator. */
@@ -37,6 +39,7 @@ function prefixedVariableDialect(prefix: string, example: string, known: readonl
     listSeparator: undefined,
     pairSeparator: /=/,
     pairShape: "KEY=VALUE",
+    writePair: (key, value) => `${key}=${value}`,
     keyPattern: /^[A-Za-z0-9_]+$/,
     normalizeKey: (key) => key.replace(new RegExp(`^${prefix}`, "i"), "").toLowerCase(),
     readVariable: (name, value) => (name.toUpperCase().startsWith(prefix) && name.length > prefix.length ? `${name}=${value}` : undefined),
@@ -55,11 +58,12 @@ const DIALECTS: Record<AllocatorName, ConfDialect> = {
     listSeparator: ",",
     pairSeparator: /[:=]/,
     pairShape: "KEY:VALUE or KEY=VALUE",
+    writePair: (key, value) => `${key}:${value}`,
     keyPattern: /^[A-Za-z0-9_]+$/,
     normalizeKey: (key) => key,
     readVariable: (name, value) => (name === "MALLOC_CONF" ? value : undefined),
     forbiddenInValue: ",",
-    render: (conf) => renderOneVariable("MALLOC_CONF", conf.map(([key, value]) => `${key}:${value}`).join(",")),
+    render: (conf) => renderOneVariable("MALLOC_CONF", conf.map(([key, value]) => DIALECTS.jemalloc.writePair(key, value)).join(",")),
     checkKey: (key) => warnUnknown(key, JEMALLOC_OPTIONS, "jemalloc option"),
   },
   glibc: {
@@ -68,12 +72,13 @@ const DIALECTS: Record<AllocatorName, ConfDialect> = {
     listSeparator: ":",
     pairSeparator: /=/,
     pairShape: "KEY=VALUE",
+    writePair: (key, value) => `${key}=${value}`,
     keyPattern: /^[A-Za-z0-9_.]+$/,
     // A bare name is a malloc tunable; a dotted one (glibc.mem.tagging) is kept as written.
     normalizeKey: (key) => (key.includes(".") ? key : `glibc.malloc.${key}`),
     readVariable: (name, value) => (name === "GLIBC_TUNABLES" ? value : undefined),
     forbiddenInValue: ":",
-    render: (conf) => renderOneVariable("GLIBC_TUNABLES", conf.map(([key, value]) => `${key}=${value}`).join(":")),
+    render: (conf) => renderOneVariable("GLIBC_TUNABLES", conf.map(([key, value]) => DIALECTS.glibc.writePair(key, value)).join(":")),
     checkKey: (key) => (key.startsWith("glibc.malloc.") ? warnUnknown(key.slice("glibc.malloc.".length), GLIBC_MALLOC_TUNABLES, "glibc.malloc tunable") : undefined),
   },
   mimalloc: prefixedVariableDialect("MIMALLOC_", "show_stats=1", MIMALLOC_OPTIONS, "MIMALLOC_ option"),
@@ -139,7 +144,7 @@ export function listCarrierVariable(allocator: AllocatorName): string | undefine
 /** The warning for an option of the caller's environment that the command line sets otherwise. */
 export function describeReplacedInherited(allocator: AllocatorName, key: string, inherited: string, value: string): string {
   const dialect = DIALECTS[allocator];
-  const pair = (v: string) => (allocator === "jemalloc" ? `${key}:${v}` : `${key}=${v}`);
+  const pair = (v: string) => dialect.writePair(key, v);
   return `your ${dialect.carrier} sets ${pair(inherited)}; this run uses ${pair(value)} (--conf ${pair(inherited)} at the end of the options keeps yours)`;
 }
 
