@@ -54,7 +54,11 @@ function runWithCodeCache(path) {
   bundle.filename = path;
   bundle.paths = Module._nodeModulePaths(directory);
   const importEntry = (specifier) => import(require("node:url").pathToFileURL(join(directory, specifier)).href);
-  script.runInThisContext().call(bundle.exports, bundle.exports, Module.createRequire(path), bundle, path, directory, importEntry);
+  // The bundle requires node:fs, node:path … once per source module (~70 calls): fetched
+  // directly, each skips the module loader's resolution (~0.5 ms in all).
+  const requireFromBundle = Module.createRequire(path);
+  const bundleRequire = (id) => (id.startsWith("node:") ? process.getBuiltinModule(id) : requireFromBundle(id));
+  script.runInThisContext().call(bundle.exports, bundle.exports, bundleRequire, bundle, path, directory, importEntry);
 }
 
 /** The cache and its writer's coverage; no data when missing, unreadable or without the header. */

@@ -1,9 +1,10 @@
 // The tool's version, read once from package.json next to src/ or dist/.
 import { readFileSync } from "node:fs";
+import { packagePath } from "./package-root.js";
 
 function readVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string };
+    const pkg = JSON.parse(readFileSync(packagePath("package.json"), "utf8")) as { version?: string };
     return pkg.version ?? "0.0.0";
   } catch {
     return "0.0.0";

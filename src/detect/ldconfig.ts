@@ -1,5 +1,5 @@
 // `ldconfig -p`: the loader cache listing (distro-paths.md §3). Absent on musl and NixOS.
-import { execFileSync } from "node:child_process";
+import { childProcess } from "../core/child-process.js";
 import { accessSync, constants, statSync } from "node:fs";
 import { EM_386, EM_AARCH64, EM_ARM, EM_RISCV, EM_X86_64 } from "../elf/machine.js";
 import type { ElfIdentity } from "../elf/types.js";
@@ -94,7 +94,7 @@ export function readLdconfigCache(env: NodeJS.ProcessEnv = process.env): string 
   // name up in env.PATH itself (this runs on the `run` path: no which/execa here).
   const ldconfig = LDCONFIG_CANDIDATES.find(isExecutableFile) ?? "ldconfig";
   try {
-    return execFileSync(ldconfig, ["-p"], {
+    return childProcess().execFileSync(ldconfig, ["-p"], {
       encoding: "utf8", env: { ...process.env, PATH: env.PATH }, stdio: ["ignore", "pipe", "ignore"], maxBuffer: 16 * 1024 * 1024,
     });
   } catch {

@@ -2,17 +2,17 @@
 // (~/.config/allocrun/presets), then the project's (./.allocrun/presets), then any extra
 // directories; a later file replaces an earlier one of the same name. Only the directory
 // listings are read up front; a file is parsed when its preset is first asked for.
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { inputError, usageError } from "../core/errors.js";
 import { findClosestNames } from "../core/closest-names.js";
+import { packagePath } from "../core/package-root.js";
 import { parsePresetText, type PresetSource } from "./parse-preset.js";
 import type { Preset, PresetOrigin } from "./preset.js";
 
 /** presets/ at the package root: src/presets/catalog.ts and dist/presets/catalog.js both sit two levels below it. */
-export const SHIPPED_PRESETS_DIR = fileURLToPath(new URL("../../presets/", import.meta.url));
+export const SHIPPED_PRESETS_DIR = `${packagePath("presets")}/`;
 
 export interface PresetCatalogOptions {
   /** Directory whose .allocrun/presets is searched (default: process.cwd()). */
@@ -114,6 +114,8 @@ export function listPresetSearchDirs(options: PresetCatalogOptions = {}): Preset
 }
 
 function listJsonFiles(dir: string): string[] {
+  // Most search directories do not exist: a failed readdir builds an error with its stack.
+  if (!existsSync(dir)) return [];
   try {
     return readdirSync(dir, { withFileTypes: true })
       .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith(".json") && !entry.name.startsWith("."))

@@ -4,7 +4,6 @@
 // variable later-wins. A user's own MALLOC_CONF / GLIBC_TUNABLES / LD_PRELOAD is parsed
 // and merged the same way, never pasted over what the presets set.
 import { closeSync, openSync, readSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { AllocatorName, LibraryName } from "../core/allocators.js";
 import { inputError, usageError } from "../core/errors.js";
 import type { PresetCatalog } from "./catalog.js";
@@ -225,7 +224,8 @@ function readEnvFile(path: string): Record<string, string> {
     const reason = code === "ENOENT" ? "no such file" : code === "EFBIG" ? `larger than ${MAX_ENV_FILE_BYTES / 1024 / 1024} MiB, not a dotenv file` : (error as Error).message;
     throw inputError(`--env-file ${path}: ${reason}`, "check the path (relative paths start at the current directory)", error);
   }
-  const dotenv = createRequire(import.meta.url)("dotenv") as typeof import("dotenv");
+  // node:module is fetched here, not imported: loading it costs the run path ~0.3 ms.
+  const dotenv = process.getBuiltinModule("node:module").createRequire(import.meta.url)("dotenv") as typeof import("dotenv");
   return dotenv.parse(text);
 }
 

@@ -4,7 +4,7 @@
 // /bin/sh -c : with the library preloaded and the run's MALLOC_CONF (about 2–5 ms), with
 // every option that would write a file or print a report switched off afterwards (jemalloc
 // reads pairs in order, so each user pair is still checked before it is overridden).
-import { spawnSync } from "node:child_process";
+import { childProcess } from "../core/child-process.js";
 
 const SILENCING_OPTIONS = [
   "prof_active:false", "prof_final:false", "prof_leak:false", "prof_gdump:false", "lg_prof_interval:-1",
@@ -16,7 +16,7 @@ const COMPLAINT = /^<jemalloc>: (Invalid conf (?:value|pair).*)$/;
 
 /** What jemalloc says about `mallocConf` when `libraryPath` loads it: one line per complaint. */
 export function probeJemallocConf(libraryPath: string, mallocConf: string): string[] {
-  const probe = spawnSync("/bin/sh", ["-c", ":"], {
+  const probe = childProcess().spawnSync("/bin/sh", ["-c", ":"], {
     env: { LD_PRELOAD: libraryPath, MALLOC_CONF: `${mallocConf},${SILENCING_OPTIONS}` },
     stdio: ["ignore", "ignore", "pipe"],
     encoding: "utf8",

@@ -6,13 +6,13 @@
 // program is spawned straight from node and the peak is the largest VmHWM sampled,
 // which misses whatever the program touches after the last sample: the method is
 // reported in LaunchResult.peakRssMethod.
-import { execFileSync, spawn, type ChildProcess, type StdioOptions } from "node:child_process";
+import type { ChildProcess, StdioOptions } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { tmpdir } from "node:os";
-import { isatty } from "node:tty";
-import { fileURLToPath } from "node:url";
+import { childProcess } from "../core/child-process.js";
 import { environmentError, inputError } from "../core/errors.js";
+import { packagePath } from "../core/package-root.js";
 import { ExitCode } from "../core/exit-codes.js";
 import {
   errnoNameOf,
@@ -31,6 +31,7 @@ import {
 } from "./sampler.js";
 import { holdSignals, type SignalHold } from "./signal-relay.js";
 import { StatusFile } from "./status-file.js";
+import { spawnInheritingStdio, type InheritedStdio, type InheritedStdioChild } from "./inherited-stdio-spawn.js";
 import type { RecordedTimeline } from "./timeline-recorder.js";
 import { guardProcessGroup, signalProcessGroup, type GroupStop } from "./group-stop.js";
 import { monotonicMs } from "../core/monotonic-ms.js";
@@ -41,9 +42,9 @@ export type { RecordedTimeline } from "./timeline-recorder.js";
 
 const NO_TIMELINE: RecordedTimeline = { samples: 0, meanRssBytes: null, minRssBytes: null, maxRssBytes: null, windowSamples: 1, points: [] };
 
-const LAUNCHER_PATH = fileURLToPath(new URL("../../native/build/allocrun-launch", import.meta.url));
-const LAUNCHER_SOURCES = ["launch.c", "process-census.c", "process-census.h"].map((name) => fileURLToPath(new URL(`../../native/${name}`, import.meta.url)));
-const BUILD_SCRIPT = fileURLToPath(new URL("../../scripts/build-native.mjs", import.meta.url));
+const LAUNCHER_PATH = packagePath("native/build/allocrun-launch");
+const LAUNCHER_SOURCES = ["launch.c", "process-census.c", "process-census.h"].map((name) => packagePath(`native/${name}`));
+const BUILD_SCRIPT = packagePath("scripts/build-native.mjs");
 /** The launcher takes the program's LD_PRELOAD under this name (see native/launch.c). */
 const TARGET_PRELOAD_VARIABLE = "ALLOCRUN_TARGET_LD_PRELOAD";
 
@@ -70,7 +71,7 @@ export function ensureLauncher(): string | undefined {
   if (sources.length === 0) return findLauncher();
   if (existsSync(FAILED_BUILD_MARKER) && modifiedMs(FAILED_BUILD_MARKER) >= newestSourceMs) return findLauncher();
   try {
-    execFileSync(process.execPath, [BUILD_SCRIPT, "--quiet"], { stdio: ["ignore", 2, 2] });
+    childProcess().execFileSync(process.execPath, [BUILD_SCRIPT, "--quiet"], { stdio: ["ignore", 2, 2] });
   } catch {
     // The script explains itself on stderr.
   }
@@ -225,7 +226,10 @@ interface RunRecord {
   stderr: Buffer[] | undefined;
 }
 
-function beginRecord(request: LaunchRequest, child: ChildProcess): RunRecord {
+/** The launcher's process: a ChildProcess when some stream is piped, else the lighter kind. */
+type LauncherChild = ChildProcess | InheritedStdioChild;
+
+function beginRecord(request: LaunchRequest, child: LauncherChild): RunRecord {
   const record: RunRecord = {
     request,
     startedAt: new Date().toISOString(),
@@ -360,7 +364,12 @@ function launcherEnvironment(env: Record<string, string>, ownGroup: boolean): Re
   return launcherEnv;
 }
 
-/** Until the launcher reports the program's pid, its status file is read after 1, 2, 4 … ms, then every PID_POLL_MAX_MS. */
+/**
+ * Until the launcher reports the program's pid, its status file is read every millisecond
+ * PID_POLL_FAST times (a read costs microseconds, and a short program is over in a few ms:
+ * a late read would keep allocrun waiting), then after 2, 4 … ms up to every PID_POLL_MAX_MS.
+ */
+const PID_POLL_FAST = 10;
 const PID_POLL_MAX_MS = 8;
 
 async function runThroughLauncher(request: LaunchRequest, launcher: string, stdio: StdioOptions, signals: SignalHold): Promise<LaunchResult> {
@@ -381,7 +390,7 @@ async function runThroughLauncher(request: LaunchRequest, launcher: string, stdi
 
 function superviseLauncher(request: LaunchRequest, launcher: string, stdio: StdioOptions, signals: SignalHold, status: StatusFile): Promise<LaunchResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(launcher, [request.file, ...request.argv], {
+    const child = spawnLauncher(launcher, [request.file, ...request.argv], {
       argv0: "allocrun-launch",
       cwd: request.cwd,
       env: launcherEnvironment(request.env, wantsOwnGroup(request)),
@@ -411,10 +420,11 @@ function superviseLauncher(request: LaunchRequest, launcher: string, stdio: Stdi
     const readStatus = (): void => status.drain((line) => onEvent(parseLauncherStatusLine(line)));
     // Sampling starts with the pid; every other line can wait until the launcher is gone.
     let pollMs = 1;
+    let polls = 0;
     const pollForPid = (): void => {
       readStatus();
       if (record.pid !== 0 || end !== undefined || execErrno !== undefined || launchError !== undefined) return;
-      pollMs = Math.min(pollMs * 2, PID_POLL_MAX_MS);
+      if (++polls >= PID_POLL_FAST) pollMs = Math.min(pollMs * 2, PID_POLL_MAX_MS);
       pidPoll = setTimeout(pollForPid, pollMs);
     };
     let pidPoll: NodeJS.Timeout | undefined = setTimeout(pollForPid, pollMs);
@@ -459,6 +469,14 @@ function superviseLauncher(request: LaunchRequest, launcher: string, stdio: Stdi
   });
 }
 
+/** Without pipes, the launcher is spawned without loading child_process (see inherited-stdio-spawn.ts). */
+function spawnLauncher(file: string, args: string[], options: { argv0: string; cwd: string; env: Record<string, string>; stdio: StdioOptions }): LauncherChild {
+  const { stdio } = options;
+  const inheritable = Array.isArray(stdio) && stdio.every((entry) => entry === "inherit" || entry === "ignore" || typeof entry === "number");
+  const light = inheritable ? spawnInheritingStdio(file, args, { ...options, stdio: stdio as InheritedStdio[] }) : undefined;
+  return light ?? childProcess().spawn(file, args, options);
+}
+
 /** Resolves with what `finish` returns, rejects with what it throws. */
 function settle(resolve: (result: LaunchResult) => void, reject: (error: unknown) => void, finish: () => LaunchResult): void {
   try {
@@ -477,7 +495,7 @@ const TERMINAL_SIGNALS: ReadonlySet<NodeJS.Signals> = new Set(["SIGINT", "SIGQUI
 
 function runDirectly(request: LaunchRequest, stdio: StdioOptions, signals: SignalHold): Promise<LaunchResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(request.file, request.argv.slice(1), {
+    const child = childProcess().spawn(request.file, request.argv.slice(1), {
       ...(request.argv[0] === undefined ? {} : { argv0: request.argv[0] }),
       cwd: request.cwd,
       env: request.env,
@@ -489,6 +507,7 @@ function runDirectly(request: LaunchRequest, stdio: StdioOptions, signals: Signa
     // Without the launcher node cannot tell a terminal's signal (which the program, in
     // our process group, got too) from a targeted kill: with a terminal, assume the former.
     // A program in a group of its own got nothing from the terminal: its group gets every signal.
+    const { isatty } = process.getBuiltinModule("node:tty");
     const hasTerminal = isatty(0) || isatty(2);
     signals.deliverTo((signal) => {
       if (wantsOwnGroup(request)) {

@@ -4,11 +4,11 @@
 // last dump (see native/peak-dump.c for why not jemalloc's prof_gdump).
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { packagePath } from "../core/package-root.js";
 import { findPreloadMismatches, readElfFile, type ElfFile } from "../elf/index.js";
 
 export const PEAK_PREFIX_VARIABLE = "ALLOCRUN_PEAK_PREFIX";
-const PEAK_LIBRARY_PATH = fileURLToPath(new URL("../../native/build/liballocrun-peak.so", import.meta.url));
+const PEAK_LIBRARY_PATH = packagePath("native/build/liballocrun-peak.so");
 /** `peak.<pid>.heap`: what the library writes under the shipped presets' prefix. */
 export const PEAK_DUMP_NAME = /(?:^|\.)peak\.(\d+)\.heap$/;
 

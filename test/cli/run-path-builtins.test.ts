@@ -1,0 +1,34 @@
+// What `allocrun -- prog` loads of Node before and around the program: node:child_process
+// brings net, stream and dgram (~3 ms of every start), so a run whose streams are all
+// inherited spawns its launcher without it (src/run/inherited-stdio-spawn.ts).
+import { execa } from "execa";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CLI } from "../helpers/cli.js";
+import { useTempDirs } from "../helpers/temp-dir.js";
+
+const temp = useTempDirs();
+const HEAVY_BUILTINS = ["NativeModule child_process", "NativeModule net", "NativeModule stream", "NativeModule dgram", "NativeModule tty"];
+
+/** Node's list of loaded builtins at allocrun's exit, and the run's manifest. */
+async function runRecordingBuiltins(args: string[]): Promise<{ loaded: string[]; manifest: { exitCode: number; peakRssMethod: string; processes: unknown[] | null } }> {
+  const scratch = temp.makeSync();
+  const listFile = join(scratch, "builtins.txt");
+  const hook = join(scratch, "hook.cjs");
+  writeFileSync(hook, `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(listFile)}, process.moduleLoadList.join("\\n")));`);
+  const runDir = join(scratch, "run");
+  const result = await execa(process.execPath, ["--require", hook, CLI, ...args, "-q", "-o", runDir, "--", "true"], { reject: false, stdin: "ignore" });
+  expect(result).toMatchObject({ exitCode: 0, stderr: "" });
+  return { loaded: readFileSync(listFile, "utf8").split("\n"), manifest: JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")) };
+}
+
+describe("builtins on the run path", () => {
+  it.each(["--glibc", "--jemalloc"])("a run with %s starts its program through the launcher without child_process, net or streams", async (allocator) => {
+    const { loaded, manifest } = await runRecordingBuiltins([allocator]);
+    expect(loaded).toContain("Internal Binding process_wrap"); // the list is the real one
+    expect(loaded.filter((name) => HEAVY_BUILTINS.includes(name))).toEqual([]);
+    expect(manifest).toMatchObject({ exitCode: 0, peakRssMethod: "wait4-rusage" });
+    expect(manifest.processes?.length).toBeGreaterThan(0); // the launcher's census
+  });
+});
