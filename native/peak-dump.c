@@ -11,6 +11,9 @@
  * Why not jemalloc's prof_gdump: it dumps on every new high of mapped pages, which for a
  * steadily allocating program is every few KiB (11 000 dumps and 4x the wall time on jq
  * over 10 MB of JSON). A geometric step bounds the dumps to log(peak)/log(1.03).
+ * A heap that stops growing less than a step past the last dump (a peak the program
+ * holds) is dumped once more when it stalls, SETTLE_STEP past it: otherwise the peak
+ * dump would sit up to a whole step below the peak (measured on jq: 4.5% below on average).
  * After a dump that took d of CPU time, the next waits 20 d: dumping costs at most ~5%.
  * The poll can miss a peak shorter than its interval; the exit dump is still written.
  */
@@ -41,6 +44,10 @@ static char final_path[4096];
 static char partial_path[4120];
 static long poll_ms = 10;
 static double step = 1.03;
+/* A stalled heap this far past the last dump is dumped again; "stalled" is growing less
+ * than STALL_GROWTH since the previous poll (and not shrinking). */
+static const double SETTLE_STEP = 1.005;
+static const double STALL_GROWTH = 1.001;
 /* Below this nothing is worth a dump: the exit dump covers tiny programs. */
 static const size_t MIN_BYTES = 1 << 20;
 
@@ -172,11 +179,17 @@ static void *watch_peak(void *unused) {
   struct timespec pause = {poll_ms / 1000, (poll_ms % 1000) * 1000000L};
   int registered = 0;
   double next_dump_at = 0;
+  size_t previous = 0;
   while (!stopping) {
     nanosleep(&pause, NULL);
     size_t allocated;
     if (stopping || read_allocated(&allocated) != 0) continue;
-    if (allocated < MIN_BYTES || (double)allocated < (double)dumped * step) continue;
+    int stalled = allocated >= previous && (double)allocated <= (double)previous * STALL_GROWTH;
+    previous = allocated;
+    if (allocated < MIN_BYTES) continue;
+    int stepped = (double)allocated >= (double)dumped * step;
+    int settled = stalled && (double)allocated >= (double)dumped * SETTLE_STEP;
+    if (!stepped && !settled) continue;
     /* After a dump that took d of CPU time, wait 20 d, so dumping costs the program at
      * most ~5%. CPU time, not wall: on a loaded machine a dump's wall time is mostly
      * waiting for a core, and waiting 20x that would miss the peak. */

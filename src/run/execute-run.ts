@@ -13,7 +13,7 @@ import { watchPreloadTakesEffect, type PreloadObservation } from "./verify-prelo
 import { describeExitQuirks } from "./exit-quirks.js";
 import { gatherProcessEvidence, type ProcessEvidence } from "./process-evidence.js";
 import { readAllocatorVersion } from "./allocator-version.js";
-import { describeRunConditions } from "./run-conditions.js";
+import { completeRunConditions, describeStartConditions, type StartConditions } from "./run-conditions.js";
 import { redactVariables } from "../presets/index.js";
 import { planPeakCapture, removePartialPeakDumps } from "./peak-capture.js";
 import { TOOL_VERSION } from "../core/version.js";
@@ -106,7 +106,7 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
   const wantsStats = prepared.plan.artifactHints.some((hint) => hint.kind === "stats");
   const stdio = request.stdio ?? (wantsStats ? { stdin: "inherit" as const, stdout: "inherit" as const, stderr: "tee" as const } : "inherit");
   const programEnv = buildProgramEnvironment(request.baseEnv, vars);
-  const launch = await launchProgram({
+  const launching = launchProgram({
     file: request.program,
     argv: request.argv,
     env: programEnv,
@@ -122,6 +122,16 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
       if (!census) observation = watchPreloadTakesEffect(pid, preloaded, [findLauncher() ?? "", process.execPath]);
     },
   });
+  // The program has been started (launchProgram spawns before its first await): what does
+  // not depend on how it runs is gathered now, in time allocrun would spend waiting.
+  let unchanging: Unchanging;
+  try {
+    unchanging = describeUnchanging(request, prepared, programEnv, vars);
+  } catch (error) {
+    await launching.catch(() => undefined); // a bug here must not leave the program unwatched
+    throw error;
+  }
+  const launch = await launching;
   const seen = observation ? await observation.result : undefined;
   const warnings = [...prepared.warnings];
   if (launch.timedOut) warnings.push(`the program ran past its timeout of ${(request.timeoutMs ?? 0) / 1000}s: allocrun killed its process group`);
@@ -158,7 +168,7 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
       })
     : undefined;
   if (evidence) warnings.push(...evidence.warnings);
-  const allocator = describeAllocator(prepared, evidence ?? seen, artifacts.map((a) => a.kind));
+  const allocator = describeAllocator(prepared, unchanging.allocatorVersion, evidence ?? seen, artifacts.map((a) => a.kind));
   warnings.push(...describeExitQuirks({ plan: prepared.plan, launch, artifacts }));
   const children = describeChildProcessArtifacts(artifacts);
   if (children) warnings.push(children);
@@ -174,11 +184,8 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
     cwd: request.cwd,
     allocator,
     presets: prepared.plan.presetsApplied,
-    env: redactVariables(vars, request.recordEnv ?? false),
-    conditions: describeRunConditions({
-      program: request.program,
-      programEnv,
-      allocrunVariables: vars,
+    env: unchanging.env,
+    conditions: completeRunConditions(unchanging.conditions, {
       processes: launch.processes,
       programPid: launch.pid,
       scriptInterpreter: prepared.target?.elf === undefined ? prepared.target?.executedElf?.fileName : undefined,
@@ -199,7 +206,7 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
     artifacts,
     allocatorStats,
     warnings,
-    host: { os: readOsName(), kernel: release(), arch: arch(), cpus: cpus().length },
+    host: unchanging.host,
   };
   const executed = { runDir, manifest, launch };
   saveManifest(executed);
@@ -218,8 +225,8 @@ export function saveManifest(executed: ExecutedRun): void {
 
 type PreloadSeen = { missing: string[]; checked: boolean } | ProcessEvidence;
 
-function describeAllocator(prepared: PreparedRun, seen: PreloadSeen | undefined, artifactKinds: string[]): AllocatorRecord {
-  const base = { name: prepared.allocator, library: prepared.allocatorLibrary, version: readAllocatorVersion(prepared.allocator, prepared.allocatorLibrary) };
+function describeAllocator(prepared: PreparedRun, version: string | null, seen: PreloadSeen | undefined, artifactKinds: string[]): AllocatorRecord {
+  const base = { name: prepared.allocator, library: prepared.allocatorLibrary, version };
   if (prepared.allocator === "glibc" || !prepared.allocatorLibrary) {
     return { ...base, verified: true, verifiedBy: "not-needed" };
   }
@@ -260,6 +267,23 @@ function readStatsSafely(text: string, warnings: string[]): AllocatorStatsFound 
     warnings.push(`the allocator's statistics could not be read (${(error as Error).message}); they are in ${STATS_LOG}`);
     return null;
   }
+}
+
+/** The parts of the manifest that do not depend on the program's run. */
+interface Unchanging {
+  conditions: StartConditions;
+  host: RunManifest["host"];
+  env: RunManifest["env"];
+  allocatorVersion: string | null;
+}
+
+function describeUnchanging(request: ExecuteRequest, prepared: PreparedRun, programEnv: Record<string, string>, vars: Record<string, string>): Unchanging {
+  return {
+    conditions: describeStartConditions(request.program, programEnv, vars),
+    host: { os: readOsName(), kernel: release(), arch: arch(), cpus: cpus().length },
+    env: redactVariables(vars, request.recordEnv ?? false),
+    allocatorVersion: readAllocatorVersion(prepared.allocator, prepared.allocatorLibrary),
+  };
 }
 
 function readOsName(): string {

@@ -22,12 +22,24 @@ export interface RunConditions {
 
 const THP_ENABLED = "/sys/kernel/mm/transparent_hugepage/enabled";
 
-export interface ConditionsInput {
-  program: string;
-  /** The program's whole environment. */
-  programEnv: Record<string, string>;
-  /** The variables allocrun set (not inherited). */
-  allocrunVariables: Record<string, string>;
+/** What is known before the program runs: everything but which executable really ran. */
+export type StartConditions = Omit<RunConditions, "executedRealPath">;
+
+/**
+ * The conditions that do not depend on how the program runs, worked out while it runs
+ * (allocrun has nothing else to do then, and a short program's run ends sooner).
+ */
+export function describeStartConditions(program: string, programEnv: Record<string, string>, allocrunVariables: Record<string, string>): StartConditions {
+  const locale: Record<string, string> = {};
+  const inheritedMemoryVariables: Record<string, string> = {};
+  for (const [name, value] of Object.entries(programEnv)) {
+    if (isLocaleVariable(name)) locale[name] = value;
+    else if (isMemoryVariable(name) && !(name in allocrunVariables)) inheritedMemoryVariables[name] = value;
+  }
+  return { locale, inheritedMemoryVariables, transparentHugePages: readThpMode(), programRealPath: realPathOf(program) };
+}
+
+export interface ExecutedProgram {
   /** The launcher's census, when there was one. */
   processes: readonly ObservedProcess[] | undefined;
   programPid: number;
@@ -35,23 +47,11 @@ export interface ConditionsInput {
   scriptInterpreter: string | undefined;
 }
 
-export function describeRunConditions(input: ConditionsInput): RunConditions {
-  const locale: Record<string, string> = {};
-  const inheritedMemoryVariables: Record<string, string> = {};
-  for (const [name, value] of Object.entries(input.programEnv)) {
-    if (isLocaleVariable(name)) locale[name] = value;
-    else if (isMemoryVariable(name) && !(name in input.allocrunVariables)) inheritedMemoryVariables[name] = value;
-  }
-  const programRealPath = realPathOf(input.program);
-  const lastExe = input.processes?.filter((process) => process.pid === input.programPid && process.exe !== null).at(-1)?.exe ?? input.scriptInterpreter;
-  const executed = lastExe === undefined ? undefined : realPathOf(lastExe);
-  return {
-    locale,
-    inheritedMemoryVariables,
-    transparentHugePages: readThpMode(),
-    programRealPath,
-    executedRealPath: executed !== undefined && executed !== programRealPath ? executed : null,
-  };
+/** The start conditions and the executable the program's process ran last. */
+export function completeRunConditions(start: StartConditions, executed: ExecutedProgram): RunConditions {
+  const lastExe = executed.processes?.filter((process) => process.pid === executed.programPid && process.exe !== null).at(-1)?.exe ?? executed.scriptInterpreter;
+  const executedPath = lastExe === undefined ? undefined : realPathOf(lastExe);
+  return { ...start, executedRealPath: executedPath !== undefined && executedPath !== start.programRealPath ? executedPath : null };
 }
 
 function realPathOf(path: string): string {

@@ -3,7 +3,7 @@
 // existing empty folder), exactly one gets it; the others stop before their program
 // starts. Default folders are also made with a non-recursive mkdir of a fresh name, so
 // two runs started in the same second get different names.
-import { closeSync, mkdirSync, openSync, readdirSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, writeSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { environmentError, usageError } from "../core/errors.js";
 
@@ -44,7 +44,8 @@ export function createRunFolder(request: RunFolderRequest): string {
 function claimExplicitFolder(path: string): string {
   let existing: string[] | undefined;
   try {
-    existing = readdirSync(path);
+    // Usually a new folder: asked first, so that no ENOENT error (and its stack) is built.
+    if (existsSync(path)) existing = readdirSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOTDIR") throw usageError(`--out ${path} is a file, not a folder`, "pass a new or empty folder");
   }

@@ -78,7 +78,12 @@ describe.skipIf(!existsSync(JQ) || !hasPeakLibrary)("the heap at its peak, on jq
 
     const { json, stderr } = await analyzeJson<JsonAnalysis>([out]);
     expect(stderr).toMatch(/analysing the dump at peak \(peak\.\d+\.heap\) — heap at peak: [\d.]+ MiB in use, [\d.]+ s into the run; at exit: [\d.]+ (B|KiB)/);
-    expect(Math.abs(json.total / referencePeak - 1)).toBeLessThan(0.1);
+    // Measured over 18 runs: 0.90–1.02 of the reference, 0.96 on average. group_by's own
+    // high lasts less than a poll and sits a few % above the level jq then holds, and one
+    // sample per 4 KiB of tiny objects scatters the estimate by ±5%; under load the dump
+    // can come earlier still. A dump missing the peak (the exit dump) is under 5%.
+    expect(json.total / referencePeak).toBeGreaterThan(0.85);
+    expect(json.total / referencePeak).toBeLessThan(1.1);
     expect(json.top[0]?.function).toBe("jv_mem_alloc");
 
     const exit = await analyzeJson<JsonAnalysis>([out, "--at", "exit"]);
@@ -143,6 +148,28 @@ describe.skipIf(!existsSync(JEMALLOC) || !hasPeakLibrary)("the heap at its peak,
     // A program largest at its end has its peak at exit: analyze says so.
     const { stderr } = await analyzeJson<JsonAnalysis>([out]);
     expect(stderr).toMatch(/heap at peak: [\d.]+ MiB in use at exit|heap at peak: [\d.]+ MiB in use, [\d.]+ s into the run; at exit/);
+  });
+
+  // examples/plateau holds 40 blocks of 256 KiB, then 41 (2.5% more, less than the 3% step):
+  // the peak dump must hold 41 and the program's few small allocations (before: 40).
+  const PLATEAU_BLOCK = 256 * 1024;
+  async function plateauPeakBlocks(allocatorFlags: string[]): Promise<number> {
+    const out = join(await temps.make(), "run");
+    const run = await runCli([...allocatorFlags, "--no-analyze", "-q", "-o", out, "--", buildExample("plateau")]);
+    expect(run.exitCode, run.stderr).toBe(0);
+    return (await analyzeJson<JsonAnalysis>([out])).json.total / PLATEAU_BLOCK;
+  }
+
+  it("jemalloc: a peak held less than a step above the last dump is dumped once the heap stops growing", async () => {
+    const blocks = await plateauPeakBlocks(["--jemalloc", "--prof", "--conf", "lg_prof_sample:0"]);
+    expect(blocks).toBeGreaterThanOrEqual(41);
+    expect(blocks).toBeLessThan(41.5);
+  });
+
+  it.skipIf(!existsSync(TCMALLOC))("tcmalloc: the same", async () => {
+    const blocks = await plateauPeakBlocks(["--tcmalloc", "--heap-profile", "-e", "PERFTOOLS_VERBOSE=-1"]);
+    expect(blocks).toBeGreaterThanOrEqual(41);
+    expect(blocks).toBeLessThan(41.5);
   });
 
   it("leaves nothing of its own watcher thread in the profiles, even with every allocation sampled", async () => {
