@@ -50,9 +50,13 @@ const median = (values) => {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
-const base = median(times["node -e 0"]);
-console.log(`runs: ${runs} each, interleaved; median wall time`);
+const baseTimes = times["node -e 0"];
+const base = median(baseTimes);
+// A shared machine drifts by more than allocrun's cost within a minute: each round times
+// every command back to back, so the ratio to that round's `node -e 0` is the steadier figure.
+console.log(`runs: ${runs} each, interleaved; median wall time, and the median of each round's ratio to node -e 0`);
 for (const [name, values] of Object.entries(times)) {
   const m = median(values);
-  console.log(`${name.padEnd(30)} ${m.toFixed(1).padStart(7)} ms   ${(m / base).toFixed(2)}x node -e 0`);
+  const paired = median(values.map((ms, round) => ms / baseTimes[round]));
+  console.log(`${name.padEnd(30)} ${m.toFixed(1).padStart(7)} ms   ${(m / base).toFixed(2)}x node -e 0   paired ${paired.toFixed(2)}x`);
 }

@@ -51,7 +51,11 @@ function hashSources(directory = "src") {
   visit(directory);
   return hash.digest("hex").slice(0, 16);
 }
-const sourceHash = { __ALLOCRUN_SOURCE_HASH__: JSON.stringify(hashSources()) };
+const sourceHash = {
+  __ALLOCRUN_SOURCE_HASH__: JSON.stringify(hashSources()),
+  // The version is read once here, not from package.json at every start.
+  __ALLOCRUN_VERSION__: JSON.stringify(JSON.parse(readFileSync("package.json", "utf8")).version),
+};
 
 const common = {
   outdir: staging,
@@ -88,9 +92,13 @@ await build({
   entryPoints: ["src/cli/main.ts"],
   format: "cjs",
   outExtension: { ".js": ".cjs" },
-  // Modules find package files relative to their own URL; in CommonJS that is __filename.
-  define: { ...sourceHash, "import.meta.url": "__allocrunModuleUrl" },
-  banner: { js: `const __allocrunModuleUrl = require("node:url").pathToFileURL(__filename).href;${importEntryBanner}` },
+  // Modules find package files relative to their own URL; in CommonJS that is __filename,
+  // made a URL only if asked (a URL parse is measurable at start-up), and the package root
+  // is worked out from __dirname (src/core/package-root.ts).
+  define: { ...sourceHash, "import.meta.url": "__allocrunMeta.url", __ALLOCRUN_PACKAGE_ROOT__: "__allocrunPackageRoot" },
+  banner: {
+    js: `const __allocrunMeta = { get url() { return require("node:url").pathToFileURL(__filename).href; } }, __allocrunPackageRoot = require("node:path").join(__dirname, "..", "..");${importEntryBanner}`,
+  },
 });
 finishMainBundle(`${staging}/main.cjs`);
 await build({ ...common, entryPoints: entryPoints.filter((path) => !isHot(path)), format: "esm" });

@@ -4,7 +4,10 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** Set by scripts/bundle.mjs in main.cjs (from __dirname, without a URL); undefined elsewhere. */
+declare const __ALLOCRUN_PACKAGE_ROOT__: string | undefined;
+
+const PACKAGE_ROOT = typeof __ALLOCRUN_PACKAGE_ROOT__ === "string" ? __ALLOCRUN_PACKAGE_ROOT__ : fileURLToPath(new URL("../../", import.meta.url));
 
 /** The absolute path of `relative` (slash-separated) inside the package. */
 export function packagePath(relative: string): string {

@@ -11,4 +11,7 @@ function readVersion(): string {
   }
 }
 
-export const TOOL_VERSION = readVersion();
+/** Set by scripts/bundle.mjs; undefined when running from source (tests, tsc output). */
+declare const __ALLOCRUN_VERSION__: string | undefined;
+
+export const TOOL_VERSION = typeof __ALLOCRUN_VERSION__ === "string" ? __ALLOCRUN_VERSION__ : readVersion();

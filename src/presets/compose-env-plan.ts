@@ -6,6 +6,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import type { AllocatorName, LibraryName } from "../core/allocators.js";
 import { inputError, usageError } from "../core/errors.js";
+import { packagePath } from "../core/package-root.js";
 import type { PresetCatalog } from "./catalog.js";
 import { findClosestNames, joinAlternatives } from "../core/closest-names.js";
 import { checkConfKey, describeReplacedInherited, listCarrierVariable, normalizeConfKey, parseConfText, readConfVariable, type ConfEntries } from "./conf-dialects.js";
@@ -225,7 +226,7 @@ function readEnvFile(path: string): Record<string, string> {
     throw inputError(`--env-file ${path}: ${reason}`, "check the path (relative paths start at the current directory)", error);
   }
   // node:module is fetched here, not imported: loading it costs the run path ~0.3 ms.
-  const dotenv = process.getBuiltinModule("node:module").createRequire(import.meta.url)("dotenv") as typeof import("dotenv");
+  const dotenv = process.getBuiltinModule("node:module").createRequire(packagePath("package.json"))("dotenv") as typeof import("dotenv");
   return dotenv.parse(text);
 }
 
