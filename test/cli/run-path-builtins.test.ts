@@ -29,6 +29,6 @@ describe("builtins on the run path", () => {
     expect(loaded).toContain("Internal Binding process_wrap"); // the list is the real one
     expect(loaded.filter((name) => HEAVY_BUILTINS.includes(name))).toEqual([]);
     expect(manifest).toMatchObject({ exitCode: 0, peakRssMethod: "wait4-rusage" });
-    expect(manifest.processes?.length).toBeGreaterThan(0); // the launcher's census
+    expect(manifest.processes).not.toBeNull(); // the launcher's census ran (`true` may end before its first look)
   });
 });
