@@ -147,9 +147,8 @@ async function symbolizeWith(
     lookups.set(location.id, { object, vaddr: location.isReturnAddress ? vaddr - 1 : vaddr });
   }
 
-  // Objects without a symbol table may need a debug-package hint: ask dpkg while symbolizing.
-  const symbolless = [...new Set([...lookups.values()].filter(({ object }) => !object.meta.hasSymtab).map(({ object }) => object.path))];
-  const owners = options.suggestPackages === false ? Promise.resolve(new Map<string, string>()) : lookUpOwners(symbolless, cache);
+  // Objects without a symbol table may need a debug-package hint, asked of dpkg below.
+  const symbolless = new Set([...lookups.values()].filter(({ object }) => !object.meta.hasSymtab).map(({ object }) => object.path));
 
   const byObject = new Map<ObjectFile, Set<number>>();
   for (const { object, vaddr } of lookups.values()) {
@@ -181,7 +180,11 @@ async function symbolizeWith(
   }
 
   const built = buildSymbolizedTables(profile, lookups, resolved, mappings, failedObjects, staleLabels);
-  const unsymbolizedObjects = describeFailures(failedObjects, await owners);
+  // Only for objects that left addresses unnamed: dpkg-query reads the whole package
+  // database (~40 ms), for nothing when .dynsym named every address.
+  const hinted = [...failedObjects].map(([path, entry]) => entry.objectPath ?? path).filter((path) => symbolless.has(path));
+  const owners = options.suggestPackages === false || hinted.length === 0 ? new Map<string, string>() : await lookUpOwners([...new Set(hinted)], cache);
+  const unsymbolizedObjects = describeFailures(failedObjects, owners);
   return { profile: built, unsymbolizedObjects, objectPaths, lineTool: tool };
 }
 
