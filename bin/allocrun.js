@@ -88,11 +88,30 @@ function writeCodeCache(fs, cacheFile, script, coverage) {
     fs.mkdirSync(require("node:path").dirname(cacheFile), { recursive: true });
     fs.writeFileSync(temporary, Buffer.concat([Buffer.from(`allocrun-code-cache ${coverage}\n`, "latin1"), script.createCachedData()]));
     fs.renameSync(temporary, cacheFile); // whole or absent, even with several allocruns at once
+    pruneStaleCodeCaches(fs, cacheFile);
   } catch {
     try {
       fs.rmSync(temporary, { force: true });
     } catch {
       // nothing more to do
+    }
+  }
+}
+
+/**
+ * Other builds' caches nothing has written for 30 days: every upgrade names a new one, and
+ * a cache is written once or twice per build. One still in use is only written again.
+ */
+function pruneStaleCodeCaches(fs, cacheFile) {
+  const { basename, dirname, join } = require("node:path");
+  const folder = dirname(cacheFile);
+  const oldest = Date.now() - 30 * 24 * 3600 * 1000;
+  for (const name of fs.readdirSync(folder)) {
+    if (name === basename(cacheFile) || !name.startsWith("main-")) continue;
+    try {
+      if (fs.statSync(join(folder, name)).mtimeMs < oldest) fs.rmSync(join(folder, name), { force: true });
+    } catch {
+      // Another allocrun removed it first.
     }
   }
 }

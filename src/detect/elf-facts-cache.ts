@@ -11,8 +11,9 @@
 // corrupt or foreign entry is a miss; writing is best effort (a read-only or full cache
 // folder costs speed only).
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { defaultCacheDirectory } from "../core/cache-directory.js";
+import { pruneStaleCaches } from "../core/prune-stale-caches.js";
 import { SOURCE_HASH } from "../core/source-hash.js";
 import type { ElfFile } from "../elf/index.js";
 
@@ -115,7 +116,9 @@ export class FileFacts {
     this.#changed = false;
     const temporary = `${this.store.entryPath}.${process.pid}.tmp`;
     try {
-      mkdirSync(join(this.store.entryPath, ".."), { recursive: true });
+      const folder = join(this.store.entryPath, "..");
+      // Made now: this build's first entry, the moment to drop other builds' old folders.
+      if (mkdirSync(folder, { recursive: true }) !== undefined) pruneStaleCaches(join(folder, ".."), "elf-facts-", basename(folder));
       writeFileSync(temporary, JSON.stringify(this.#entry));
       renameSync(temporary, this.store.entryPath); // whole or absent, even with runs in parallel
     } catch {

@@ -1,7 +1,7 @@
 // bin/allocrun.js compiles the bundle with a V8 code cache kept in the user's cache folder:
 // it must be written once, survive being missing or corrupt, and leave the other
 // commands' bundles loadable (they are imported from the cached script).
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
@@ -56,6 +56,23 @@ describe("code cache of the CLI bundle", () => {
     expect(afterJemalloc.bytes.length).toBeGreaterThan(afterGlibc.bytes.length); // the checks and the library lookup
     expect((await run("--glibc")).bytes).toEqual(afterJemalloc.bytes);
     expect(cacheFiles(cacheHome)).toHaveLength(1);
+  });
+
+  it("drops other builds' caches unchanged for 30 days when it writes its own, and keeps recent ones", async () => {
+    const cacheHome = temp.makeSync();
+    const folder = join(cacheHome, "allocrun", "code-cache");
+    mkdirSync(folder, { recursive: true });
+    const aged = (days: number) => new Date(Date.now() - days * 24 * 3600 * 1000);
+    for (const [name, days] of [["main-0000-v1.0.0-x64.bin", 31], ["main-1111-v1.0.0-x64.bin", 29], ["notes.txt", 400]] as const) {
+      writeFileSync(join(folder, name), "old");
+      utimesSync(join(folder, name), aged(days), aged(days));
+    }
+    expect((await runCli(["--version"], { env: { XDG_CACHE_HOME: cacheHome } })).exitCode).toBe(0);
+    const names = cacheFiles(cacheHome);
+    expect(names.filter((name) => name.startsWith("main-0000"))).toEqual([]);
+    expect(names).toContain("main-1111-v1.0.0-x64.bin");
+    expect(names).toContain("notes.txt");
+    expect(names).toHaveLength(3); // and this build's own
   });
 
   it("a corrupt cache costs a plain compile and is replaced", async () => {

@@ -1,7 +1,7 @@
 // The ELF facts cache: answers come back only while the file is the one they were learnt
 // from; anything else (a changed, replaced or touched file, a corrupt entry, no folder)
 // means reading the file again.
-import { copyFileSync, readdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ElfFactsCache } from "../../src/detect/elf-facts-cache.js";
@@ -41,6 +41,27 @@ describe("ElfFactsCache", () => {
     expect(facts.known("question")).toBe("learnt");
     expect(facts.answer("question", mustNotRead)).toBe("learnt");
     expect(facts.known("another question")).toBeUndefined();
+  });
+
+  it("drops other builds' folders unchanged for 30 days when it makes its own, and keeps recent ones", () => {
+    const root = temp.makeSync("allocrun-elf-facts-prune-");
+    const program = join(root, "true");
+    copyFileSync(TRUE, program);
+    const old = join(root, "elf-facts-0000000000000000");
+    const recent = join(root, "elf-facts-1111111111111111");
+    const other = join(root, "symbols");
+    for (const folder of [old, recent, other]) mkdirSync(folder);
+    writeFileSync(join(old, "1-2.json"), "{}");
+    const longAgo = new Date(Date.now() - 31 * 24 * 3600 * 1000);
+    for (const path of [old, other]) utimesSync(path, longAgo, longAgo);
+    utimesSync(recent, new Date(Date.now() - 29 * 24 * 3600 * 1000), new Date(Date.now() - 29 * 24 * 3600 * 1000));
+    learn(new ElfFactsCache(join(root, "elf-facts-2222222222222222")), program);
+    expect(readdirSync(root).sort()).toEqual(["elf-facts-1111111111111111", "elf-facts-2222222222222222", "symbols", "true"]);
+    // Only when it makes its folder: a later save leaves a newly aged folder alone.
+    mkdirSync(old);
+    utimesSync(old, longAgo, longAgo);
+    learn(new ElfFactsCache(join(root, "elf-facts-2222222222222222")), program, "again");
+    expect(existsSync(old)).toBe(true);
   });
 
   it("keeps a null answer as an answer", () => {
