@@ -16,8 +16,12 @@ export const isBinaryFormat = (format: OutputFormat) => format === "pprof";
 
 export interface RenderInput {
   analysis: Analysis;
-  /** The prepared profiles behind the analysis (pprof needs every sample type). */
-  current: PreparedProfile;
+  /**
+   * The prepared profiles behind the analysis: pprof needs every sample type. Only pprof
+   * gets them, so that the others render after the samples (hundreds of MB at a million
+   * stacks) are garbage.
+   */
+  current?: PreparedProfile;
   base?: PreparedProfile;
   top: number;
 }
@@ -40,6 +44,7 @@ export function renderAnalysis(format: OutputFormat, input: RenderInput): string
     case "dot":
       return renderDotGraph(analysis);
     case "pprof":
+      if (input.current === undefined) throw new Error("pprof output needs the prepared profiles");
       return encodePprof(input.current, { defaultSampleType: analysis.sampleType.type, base: input.base });
   }
 }

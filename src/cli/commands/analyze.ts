@@ -17,7 +17,7 @@ import { findClosestNames } from "../../core/closest-names.js";
 import { formatOptionHelp, helpOption, parseOptionTable, parseWholeNumber, type OptionSpec } from "../../core/option-table.js";
 import type { CommandSurface } from "../command-table.js";
 import { renderWithGraphviz, type GraphvizFormat } from "../../report/graphviz.js";
-import { isBinaryFormat, OUTPUT_FORMATS, renderAnalysisBytes, renderGrowth, type OutputFormat } from "../../report/render.js";
+import { isBinaryFormat, OUTPUT_FORMATS, renderAnalysisBytes, renderGrowth, type OutputFormat, type RenderInput } from "../../report/render.js";
 import { defaultCacheDirectory } from "../../core/cache-directory.js";
 import type { LineToolChoice, SymbolizeOptions } from "../../symbolize/symbolize-profile.js";
 
@@ -269,14 +269,22 @@ export default async function analyze(args: string[]): Promise<number> {
 
   const chosen = await chooseRunFolderDump(targets, options);
   const paths = options.base === undefined ? [chosen] : [chosen, options.base];
+  writeOutput(renderAnalysisBytes(options.format, await analyzeProfiles(paths, options, symbolizeOptions, progress)), options);
+  return ExitCode.ok;
+}
+
+/**
+ * The analysis of `paths` (the profile, then its base), with the prepared profiles only
+ * when the format needs them: returning from here lets the others' samples be collected
+ * before the output is built.
+ */
+async function analyzeProfiles(paths: string[], options: AnalyzeOptions, symbolizeOptions: SymbolizeOptions, progress: (message: string) => void): Promise<RenderInput> {
   const [current, base] = await loadPreparedProfiles(paths, symbolizeOptions, progress);
   clearProgress();
   if (current === undefined) throw inputError("no profile to analyse", "pass a profile file");
   if (base !== undefined && base.profile.format !== current.profile.format) {
     throw usageError(`--base is a ${base.profile.format} profile but ${current.source} is ${current.profile.format}`, "compare two dumps of the same kind");
   }
-  const sampleType = chooseSampleType(current.profile, options);
-  const analysis = analyzeProfile(current, sampleType, base);
-  writeOutput(renderAnalysisBytes(options.format, { analysis, current, base, top: options.top }), options);
-  return ExitCode.ok;
+  const analysis = analyzeProfile(current, chooseSampleType(current.profile, options), base);
+  return { analysis, top: options.top, ...(options.format === "pprof" ? { current, base } : {}) };
 }
