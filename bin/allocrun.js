@@ -24,7 +24,9 @@ if ("ALLOCRUN_CALLER_NODE_OPTIONS" in process.env) {
 // a run that went further writes it again: at most twice per build.
 /** Set by the bundle (src/cli/code-cache-coverage.ts): 1 a run, 2 a run that preloaded an allocator. */
 const CODE_CACHE_COVERAGE = Symbol.for("allocrun.codeCacheCoverage");
-const CODE_CACHE_HEADER = /^allocrun-code-cache (\d+)\n/;
+// Both are read with string operations: compiling a regular expression costs more here.
+const CODE_CACHE_HEADER = "allocrun-code-cache ";
+const BUNDLE_HASH_HEADER = "// bundle-hash: ";
 
 const bundlePath = require("node:path").join(__dirname, "../dist/bundle/main.cjs");
 if (process.env.ALLOCRUN_NO_CODE_CACHE === "1") require(bundlePath);
@@ -36,7 +38,7 @@ function runWithCodeCache(path) {
   // node:module's Module class, without loading that facade (and the ESM loader it pulls in).
   const Module = module.constructor;
   const source = fs.readFileSync(path, "utf8");
-  const hash = /^\/\/ bundle-hash: ([0-9a-f]{32})/.exec(source)?.[1];
+  const hash = source.startsWith(BUNDLE_HASH_HEADER) ? source.slice(BUNDLE_HASH_HEADER.length, BUNDLE_HASH_HEADER.length + 32) : undefined;
   if (hash === undefined) return void require(path); // not built by scripts/bundle.mjs
   const cacheFile = codeCacheFile(hash);
   const { coverage: cachedCoverage, data: cachedData } = readCodeCache(fs, cacheFile);
@@ -65,8 +67,10 @@ function runWithCodeCache(path) {
 function readCodeCache(fs, cacheFile) {
   try {
     const bytes = fs.readFileSync(cacheFile);
-    const header = CODE_CACHE_HEADER.exec(bytes.toString("latin1", 0, 32));
-    if (header !== null) return { coverage: Number(header[1]), data: bytes.subarray(header[0].length) };
+    const end = bytes.indexOf(10); // "allocrun-code-cache <coverage>\n", then V8's data
+    const header = end > 0 && end < 32 ? bytes.toString("latin1", 0, end) : "";
+    const coverage = header.startsWith(CODE_CACHE_HEADER) ? Number(header.slice(CODE_CACHE_HEADER.length)) : NaN;
+    if (Number.isInteger(coverage)) return { coverage, data: bytes.subarray(end + 1) };
   } catch {
     // No cache yet (or unreadable): compile from source and write one at exit.
   }

@@ -1,5 +1,5 @@
 // `ldconfig -p`: the loader cache listing (distro-paths.md §3). Absent on musl and NixOS.
-import { childProcess } from "../core/child-process.js";
+import { childProcess } from "../core/lazy-builtins.js";
 import { accessSync, constants, statSync } from "node:fs";
 import { EM_386, EM_AARCH64, EM_ARM, EM_RISCV, EM_X86_64 } from "../elf/machine.js";
 import type { ElfIdentity } from "../elf/types.js";

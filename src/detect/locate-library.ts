@@ -4,7 +4,6 @@
 // before it is trusted. The core works on a SystemView so per-distribution behaviour
 // is testable with sample texts; locateLibrary wraps it for this machine.
 import { existsSync, readFileSync, realpathSync } from "node:fs";
-import { homedir } from "node:os";
 import { basename } from "node:path";
 import type { LibraryName } from "../core/allocators.js";
 import { environmentError, inputError, isAllocrunError } from "../core/errors.js";
@@ -18,6 +17,7 @@ import { defaultElfFactsCache, type ElfFactsCache } from "./elf-facts-cache.js";
 import { hostElfMachine, multiarchTriplet, multiarchTripletForElf } from "./multiarch.js";
 import { distroFamily, parseOsRelease, readOsRelease, type DistroFamily, type OsRelease } from "./os-release.js";
 import { installHint, LIBRARY_SONAMES, libraryEnvVariable } from "./packages.js";
+import { homeDirectory } from "../core/lazy-builtins.js";
 
 /** Everything locateLibraryIn needs to know about a machine. */
 export interface SystemView {
@@ -251,7 +251,7 @@ export function createSystemView(env: NodeJS.ProcessEnv = process.env): SystemVi
     readFile: readFileOrUndefined,
     arch: process.arch,
     env,
-    homeDir: homedir(),
+    homeDir: homeDirectory(),
     elfFacts: defaultElfFactsCache(env),
   };
 }

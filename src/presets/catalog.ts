@@ -3,10 +3,10 @@
 // directories; a later file replaces an earlier one of the same name. Only the directory
 // listings are read up front; a file is parsed when its preset is first asked for.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { inputError, usageError } from "../core/errors.js";
 import { findClosestNames } from "../core/closest-names.js";
+import { homeDirectory } from "../core/lazy-builtins.js";
 import { packagePath } from "../core/package-root.js";
 import { parsePresetText, type PresetSource } from "./parse-preset.js";
 import type { Preset, PresetOrigin } from "./preset.js";
@@ -17,7 +17,7 @@ export const SHIPPED_PRESETS_DIR = `${packagePath("presets")}/`;
 export interface PresetCatalogOptions {
   /** Directory whose .allocrun/presets is searched (default: process.cwd()). */
   cwd?: string;
-  /** Home directory (default: os.homedir()). */
+  /** Home directory (default: $HOME, else os.homedir()). */
   home?: string;
   /** Environment for XDG_CONFIG_HOME (default: process.env). */
   env?: Record<string, string | undefined>;
@@ -100,7 +100,7 @@ export function loadPresetCatalog(options: PresetCatalogOptions = {}): PresetCat
 
 export function listPresetSearchDirs(options: PresetCatalogOptions = {}): PresetSearchDir[] {
   const env = options.env ?? process.env;
-  const home = options.home ?? homedir();
+  const home = options.home ?? homeDirectory();
   const cwd = options.cwd ?? process.cwd();
   // XDG says a relative XDG_CONFIG_HOME is invalid and must be ignored.
   const xdg = env.XDG_CONFIG_HOME;

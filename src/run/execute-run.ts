@@ -4,7 +4,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAllocatorStats, type AllocatorStatsFound } from "../stats/index.js";
 import { checkFragmentation } from "../stats/fragmentation.js";
-import { arch, cpus, release } from "node:os";
 import { renderProgramVariables, type PreparedRun } from "./prepare-run.js";
 import { findLauncher, launchProgram, type LaunchRequest, type LaunchResult } from "./launcher.js";
 import { collectStrayProfiles, describeChildProcessArtifacts, listArtifacts } from "./artifacts.js";
@@ -19,6 +18,7 @@ import { planPeakCapture, removePartialPeakDumps } from "./peak-capture.js";
 import { TOOL_VERSION } from "../core/version.js";
 import { writeFileAtomic } from "../core/atomic-write.js";
 import { AllocrunError } from "../core/errors.js";
+import { os } from "../core/lazy-builtins.js";
 import { describeWriteFailure, writeFailureFix } from "../core/write-failure.js";
 
 export interface ExecuteRequest {
@@ -280,7 +280,7 @@ interface Unchanging {
 function describeUnchanging(request: ExecuteRequest, prepared: PreparedRun, programEnv: Record<string, string>, vars: Record<string, string>): Unchanging {
   return {
     conditions: describeStartConditions(request.program, programEnv, vars),
-    host: { os: readOsName(), kernel: release(), arch: arch(), cpus: cpus().length },
+    host: { os: readOsName(), kernel: os().release(), arch: os().arch(), cpus: os().cpus().length },
     env: redactVariables(vars, request.recordEnv ?? false),
     allocatorVersion: readAllocatorVersion(prepared.allocator, prepared.allocatorLibrary),
   };

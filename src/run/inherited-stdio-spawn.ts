@@ -6,7 +6,7 @@
 // pending-deprecation warning would be printed for it, spawnInheritingStdio returns
 // undefined and the caller uses child_process.
 import { EventEmitter } from "node:events";
-import { constants } from "node:os";
+import { os } from "../core/lazy-builtins.js";
 import { getSystemErrorName } from "node:util";
 
 /** One standard stream of the child: inherited as this fd, or /dev/null. */
@@ -72,7 +72,7 @@ export class InheritedStdioChild extends EventEmitter {
 
   /** False when the process has already been reaped or the signal could not be sent. */
   kill(signal: NodeJS.Signals = "SIGTERM"): boolean {
-    const number = constants.signals[signal] as number | undefined;
+    const number = os().constants.signals[signal] as number | undefined;
     return this.handle !== undefined && number !== undefined && this.handle.kill(number) === 0;
   }
 }

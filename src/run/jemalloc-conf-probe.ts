@@ -4,7 +4,7 @@
 // /bin/sh -c : with the library preloaded and the run's MALLOC_CONF (about 2–5 ms), with
 // every option that would write a file or print a report switched off afterwards (jemalloc
 // reads pairs in order, so each user pair is still checked before it is overridden).
-import { childProcess } from "../core/child-process.js";
+import { childProcess } from "../core/lazy-builtins.js";
 
 const SILENCING_OPTIONS = [
   "prof_active:false", "prof_final:false", "prof_leak:false", "prof_gdump:false", "lg_prof_interval:-1",

@@ -1,5 +1,5 @@
 // The status lines native/launch.c writes to fd 3 (the protocol is documented there).
-import { constants } from "node:os";
+import { os } from "../core/lazy-builtins.js";
 
 export type LauncherEvent =
   | { kind: "pid"; pid: number }
@@ -99,18 +99,18 @@ function invert(table: Record<string, number>): Map<number, string> {
 
 /** 15 → "SIGTERM"; unknown numbers (real-time signals) → "SIG34". */
 export function signalNameOf(signalNumber: number): string {
-  signalNames ??= invert(constants.signals);
+  signalNames ??= invert(os().constants.signals);
   return signalNames.get(signalNumber) ?? `SIG${signalNumber}`;
 }
 
 /** 2 → "ENOENT". */
 export function errnoNameOf(errno: number): string {
-  errnoNames ??= invert(constants.errno);
+  errnoNames ??= invert(os().constants.errno);
   return errnoNames.get(errno) ?? `errno ${errno}`;
 }
 
 /** "SIGTERM" → 15; null for null or an unknown name. */
 export function signalNumberFromName(signal: string | null): number | null {
   if (signal === null) return null;
-  return (constants.signals as Record<string, number | undefined>)[signal] ?? null;
+  return (os().constants.signals as Record<string, number | undefined>)[signal] ?? null;
 }

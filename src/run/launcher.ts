@@ -9,8 +9,7 @@
 import type { ChildProcess, StdioOptions } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { tmpdir } from "node:os";
-import { childProcess } from "../core/child-process.js";
+import { childProcess, temporaryDirectory } from "../core/lazy-builtins.js";
 import { environmentError, inputError } from "../core/errors.js";
 import { packagePath } from "../core/package-root.js";
 import { ExitCode } from "../core/exit-codes.js";
@@ -376,10 +375,10 @@ async function runThroughLauncher(request: LaunchRequest, launcher: string, stdi
   let status: StatusFile;
   try {
     // The run folder, where the timeline goes, is writable when TMPDIR is not.
-    status = StatusFile.create(request.timelinePath === undefined ? [tmpdir()] : [tmpdir(), dirname(request.timelinePath)]);
+    status = StatusFile.create(request.timelinePath === undefined ? [temporaryDirectory()] : [temporaryDirectory(), dirname(request.timelinePath)]);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw environmentError(`cannot create the launcher's status file in ${tmpdir()} (${code})`, "set TMPDIR to a writable folder", error);
+    throw environmentError(`cannot create the launcher's status file in ${temporaryDirectory()} (${code})`, "set TMPDIR to a writable folder", error);
   }
   try {
     return await superviseLauncher(request, launcher, stdio, signals, status);

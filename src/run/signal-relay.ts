@@ -5,7 +5,7 @@
 //
 // SIGUSR1 is not relayed: node reserves it for its inspector.
 
-import { constants } from "node:os";
+import { os } from "../core/lazy-builtins.js";
 
 export const RELAYED_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR2"];
 
@@ -60,7 +60,7 @@ const CORE_DUMPING_SIGNALS: ReadonlySet<string> = new Set(["SIGQUIT", "SIGILL", 
  * ignored); the caller then exits 128+N.
  */
 export function endBySignal(signalNumber: number): void {
-  const name = Object.entries(constants.signals).find(([, number]) => number === signalNumber)?.[0];
+  const name = Object.entries(os().constants.signals).find(([, number]) => number === signalNumber)?.[0];
   if (name !== undefined && (CORE_DUMPING_SIGNALS.has(name) || name === "SIGUSR1" || name === "SIGPIPE")) return;
   // The default disposition returns once node has no listener left for the signal.
   if (name !== undefined) process.removeAllListeners(name);

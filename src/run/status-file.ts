@@ -4,8 +4,8 @@
 // 2-core machine), while the lines are only needed live for the program's pid. The file is
 // unlinked as soon as it is open, so nothing is left behind, whatever way allocrun ends.
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { temporaryDirectory } from "../core/lazy-builtins.js";
 
 const READ_CHUNK_BYTES = 64 * 1024;
 /**
@@ -24,7 +24,7 @@ export class StatusFile {
   private constructor(readonly fd: number) {}
 
   /** Made in the first of `directories` that takes it; throws the first failure when none does. */
-  static create(directories: readonly string[] = [tmpdir()]): StatusFile {
+  static create(directories: readonly string[] = [temporaryDirectory()]): StatusFile {
     let firstError: unknown;
     for (const directory of directories) {
       try {
