@@ -41,6 +41,12 @@
 /* After a walk that found a new process (or exec), walk on this many ticks. */
 #define HOT_TICKS 8
 #define DUTY_DIVISOR 200
+/* A process met while its loader is still at work (ld.so mapped, libc not yet) has only its
+ * maps read again, every FAST_TICK_NS, FAST_CHECKS times at most: a program that runs for a
+ * millisecond (`true`, a quick test binary) has ended by the next 2 ms tick, and whether its
+ * allocator was preloaded would stay unknown. A read of the maps costs ~15 us. */
+#define FAST_TICK_NS (100LL * 1000)
+#define FAST_CHECKS 20
 
 enum preload_state { PRELOAD_UNKNOWN = -1, PRELOAD_MISSING = 0, PRELOAD_MAPPED = 1 };
 
@@ -52,12 +58,15 @@ struct process {
   int maps_checks;
   int secure; /* real and effective user or group differ: the loader ignores LD_PRELOAD paths */
   int exact; /* hwm_kib is ru_maxrss from our own wait4 */
+  int loading; /* its loader was at work at the last look: looked at again soon */
   char comm[17];
   char *exe; /* NULL when unreadable (another user's process) */
 };
 
 static struct process processes[MAX_PROCESSES];
 static int process_count;
+/* Some process is loading (see FAST_TICK_NS). */
+static int loader_pending;
 static int overflowed;
 /* Each preloaded library by the name LD_PRELOAD gives and by its real path, which is
  * what the maps show when the given one is a symlink. */
@@ -139,6 +148,11 @@ static int loader_is_done(const char *maps) {
   return strstr(maps, "/libc.so.6") || strstr(maps, "/libc-") || strstr(maps, "/libc.musl-") || strstr(maps, "/ld-musl-");
 }
 
+/* The dynamic loader is mapped: a program without one (static) never maps its preloads. */
+static int has_loader(const char *maps) {
+  return strstr(maps, "/ld-linux") || strstr(maps, "/ld-musl-") || strstr(maps, "/ld64.so") || strstr(maps, "/ld.so");
+}
+
 static int preload_state_of(const char *maps) {
   if (!loader_is_done(maps)) return PRELOAD_UNKNOWN;
   for (int index = 0; index < library_count; index++) {
@@ -175,6 +189,22 @@ static ssize_t read_exe(pid_t pid, char *buffer, size_t size) {
   ssize_t length = readlink(path, buffer, size - 1);
   buffer[length > 0 ? length : 0] = '\0';
   return length;
+}
+
+/* Reads the maps of a process whose preloads are not known yet. */
+static void check_preload(struct process *entry) {
+  entry->maps_checks++;
+  const char *maps = read_maps(entry->pid);
+  if (maps) entry->preload = preload_state_of(maps);
+  entry->loading = maps && entry->preload == PRELOAD_UNKNOWN && entry->maps_checks < FAST_CHECKS && has_loader(maps);
+  if (entry->loading) loader_pending = 1;
+}
+
+/* The maps of the processes whose loader was at work, once more; a gone one is dropped. */
+static void recheck_loading(void) {
+  loader_pending = 0;
+  for (int index = 0; index < process_count; index++)
+    if (processes[index].loading) check_preload(&processes[index]);
 }
 
 /* Looks at one live process; returns its thread count (0 when gone) and sets *is_new. */
@@ -221,11 +251,7 @@ static long observe(pid_t pid, pid_t ppid, int *is_new) {
   memcpy(entry->comm, comm, sizeof comm);
   entry->secure = entry->secure || secure;
   if (hwm_kib > entry->hwm_kib) entry->hwm_kib = hwm_kib;
-  if (entry->preload == PRELOAD_UNKNOWN && entry->maps_checks < MAX_MAPS_CHECKS) {
-    entry->maps_checks++;
-    const char *maps = read_maps(pid);
-    if (maps) entry->preload = preload_state_of(maps);
-  }
+  if (entry->preload == PRELOAD_UNKNOWN && entry->maps_checks < MAX_MAPS_CHECKS) check_preload(entry);
   return threads;
 }
 
@@ -268,6 +294,8 @@ static int census_walk(void) {
   int head = 0;
   int tail = 0;
   int found_new = 0;
+  loader_pending = 0;
+  for (int index = 0; index < process_count; index++) processes[index].loading = 0;
   /* The launcher has one thread; its children are the program and, as subreaper, orphans. */
   queue_children(self_pid, 1, queue, parents, &tail);
   while (head < tail) {
@@ -308,6 +336,16 @@ static long long monotonic_now_ns(void) {
 }
 
 long long census_tick(void) {
+  static long long next_regular_ns;
+  long long started = monotonic_now_ns();
+  /* Between regular ticks only the maps of loading processes are read: the walk cadence
+   * (hot ticks after a new process, a walk every WALK_EVERY_TICKS) stays in 2 ms ticks. */
+  if (started < next_regular_ns) {
+    if (loader_pending) recheck_loading();
+    long long until_regular = next_regular_ns - started;
+    return loader_pending && until_regular > FAST_TICK_NS ? FAST_TICK_NS : until_regular;
+  }
+  next_regular_ns = started + TICK_NS;
   static long seen_last_pid = -2;
   static int ticks_since_walk = WALK_EVERY_TICKS;
   static long long walk_cpu_ns;
@@ -330,8 +368,10 @@ long long census_tick(void) {
     ticks_since_walk = 0;
   } else if (pid_changed) {
     seen_last_pid = -2; /* not looked at yet: look at the next affordable tick */
+  } else if (loader_pending) {
+    recheck_loading();
   }
-  return TICK_NS;
+  return loader_pending ? FAST_TICK_NS : TICK_NS;
 }
 
 void census_note_reaped(pid_t pid, const struct rusage *usage) {
