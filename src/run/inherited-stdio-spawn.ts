@@ -2,9 +2,9 @@
 // almost every run) straight through Node's process handle, the object child_process.spawn
 // wraps. child_process itself loads net, streams and dgram for the pipes such a child never
 // has (~4 ms of allocrun's start-up, measured by bench/startup.mjs). The handle is reached
-// through process.binding, which Node keeps for compatibility: where it is gone, or when a
-// pending-deprecation warning would be printed for it, spawnInheritingStdio returns
-// undefined and the caller uses child_process.
+// through process.binding, which Node keeps for compatibility (its deprecation warning is
+// kept quiet): where it is gone, spawnInheritingStdio returns undefined and the caller uses
+// child_process.
 import { EventEmitter } from "node:events";
 import { os } from "../core/lazy-builtins.js";
 import { getSystemErrorName } from "node:util";
@@ -79,12 +79,17 @@ export class InheritedStdioChild extends EventEmitter {
 
 /** The process handle class, when this Node still offers it without a warning. */
 function processHandleClass(): ProcessHandleClass | undefined {
-  if (process.execArgv.includes("--pending-deprecation") || process.env.NODE_PENDING_DEPRECATION === "1") return undefined;
+  // process.binding warns under --pending-deprecation (and may warn in a later Node): the
+  // warning is allocrun's business, not the wrapped program's stderr.
+  const quiet = process.noDeprecation;
+  process.noDeprecation = true;
   try {
     const binding = (process as unknown as { binding(name: string): { Process?: unknown } }).binding("process_wrap");
     return typeof binding.Process === "function" ? (binding.Process as ProcessHandleClass) : undefined;
   } catch {
     return undefined;
+  } finally {
+    process.noDeprecation = quiet;
   }
 }
 

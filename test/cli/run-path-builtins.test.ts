@@ -12,13 +12,13 @@ const temp = useTempDirs();
 const HEAVY_BUILTINS = ["NativeModule child_process", "NativeModule net", "NativeModule stream", "NativeModule dgram", "NativeModule tty"];
 
 /** Node's list of loaded builtins at allocrun's exit, and the run's manifest. */
-async function runRecordingBuiltins(args: string[]): Promise<{ loaded: string[]; manifest: { exitCode: number; peakRssMethod: string; processes: unknown[] | null } }> {
+async function runRecordingBuiltins(args: string[], nodeArgs: string[] = []): Promise<{ loaded: string[]; manifest: { exitCode: number; peakRssMethod: string; processes: unknown[] | null } }> {
   const scratch = temp.makeSync();
   const listFile = join(scratch, "builtins.txt");
   const hook = join(scratch, "hook.cjs");
   writeFileSync(hook, `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(listFile)}, process.moduleLoadList.join("\\n")));`);
   const runDir = join(scratch, "run");
-  const result = await execa(process.execPath, ["--require", hook, CLI, ...args, "-q", "-o", runDir, "--", "true"], { reject: false, stdin: "ignore" });
+  const result = await execa(process.execPath, [...nodeArgs, "--require", hook, CLI, ...args, "-q", "-o", runDir, "--", "true"], { reject: false, stdin: "ignore" });
   expect(result).toMatchObject({ exitCode: 0, stderr: "" });
   return { loaded: readFileSync(listFile, "utf8").split("\n"), manifest: JSON.parse(readFileSync(join(runDir, "manifest.json"), "utf8")) };
 }
@@ -30,5 +30,10 @@ describe("builtins on the run path", () => {
     expect(loaded.filter((name) => HEAVY_BUILTINS.includes(name))).toEqual([]);
     expect(manifest).toMatchObject({ exitCode: 0, peakRssMethod: "wait4-rusage" });
     expect(manifest.processes).not.toBeNull(); // the launcher's census ran (`true` may end before its first look)
+  });
+
+  it("prints no deprecation warning for the process handle under --pending-deprecation, and still spares child_process", async () => {
+    const { loaded } = await runRecordingBuiltins(["--glibc"], ["--pending-deprecation"]); // asserts an empty stderr
+    expect(loaded.filter((name) => HEAVY_BUILTINS.includes(name))).toEqual([]);
   });
 });
