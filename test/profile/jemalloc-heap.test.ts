@@ -3,6 +3,7 @@ import { AllocrunError } from "../../src/core/errors.js";
 import { parseJemallocHeap } from "../../src/profile/parse/jemalloc-heap.js";
 import { sampleTypeIndex, type Profile } from "../../src/profile/model.js";
 import { totalValue } from "../../src/profile/totals.js";
+import { dumpProfileCanonically } from "../../src/profile/canonical-dump.js";
 import { listFixtures, readFixture, referenceTotal } from "./fixtures.js";
 
 const JEMALLOC_FIXTURES = listFixtures(/\.jemalloc.*\.heap$/);
@@ -199,5 +200,39 @@ describe("parseJemallocHeap on other input", () => {
     const profile = parseExample(ANNOTATED_EXAMPLE.replaceAll("\n", "\r\n"));
     expect(Math.trunc(totalValue(profile, "inuse_space"))).toBe(164082032);
     expect(profile.mappings.map((m) => m.file)).toContain("/srv/demo/leak");
+  });
+});
+
+describe("parseJemallocHeap on a text read in parts", () => {
+  /** `text` handed over `size` characters at a time, as readProfileFile hands a file over. */
+  function inParts(text: string, size: number): { first: string; more: () => string | undefined } {
+    let next = size;
+    return {
+      first: text.slice(0, size),
+      more: () => {
+        if (next >= text.length) return undefined;
+        const part = text.slice(next, next + size);
+        next += size;
+        return part;
+      },
+    };
+  }
+
+  it("gives the same profile for every part size, lines cut anywhere (real dumps and the annotated example)", () => {
+    const texts = [ANNOTATED_EXAMPLE, ...JEMALLOC_FIXTURES.slice(0, 3).map((name) => readFixture(name).toString("utf8"))];
+    for (const text of texts) {
+      const whole = dumpProfileCanonically(parseExample(text));
+      for (const size of [1, 2, 7, 64, 1000]) {
+        const { first, more } = inParts(text, size);
+        const profile = parseJemallocHeap(first, "parts.heap", more);
+        expect(profile && dumpProfileCanonically(profile), `parts of ${size}`).toBe(whole);
+      }
+    }
+  });
+
+  it("names the right line of a damaged dump whose lines straddle parts", () => {
+    const damaged = ANNOTATED_EXAMPLE.replace("0x559885987203", "0xnothex");
+    const { first, more } = inParts(damaged, 5);
+    expect(() => parseJemallocHeap(first, "broken.heap", more)).toThrow(failureOf(damaged));
   });
 });

@@ -15,7 +15,7 @@ import {
   poissonScale,
 } from "./heap-sampling.js";
 import { malformedLine } from "./malformed.js";
-import { LineCursor, NumberList, expectChar, scanAddresses, scanCountPairs, scanInteger, skipSpaces, tokenAt } from "./text-scan.js";
+import { LineCursor, NumberList, expectChar, scanAddresses, scanCountPairs, scanInteger, skipSpaces, tokenAt, type TextChunks } from "./text-scan.js";
 
 const MAGIC = "heap_v2/";
 const HINT =
@@ -24,10 +24,19 @@ const ALL_THREADS = -1;
 const AT = 0x40;
 const STAR = 0x2a;
 
-/** A jemalloc heap_v2 profile, or undefined when `text` is not one. */
-export function parseJemallocHeap(text: string, fileName: string): Profile | undefined {
-  if (!text.startsWith(MAGIC)) return undefined;
-  return new JemallocHeapParser(text, fileName).parse();
+/**
+ * A jemalloc heap_v2 profile, or undefined when `text` is not one. With `more`, `text` is
+ * the file's first part and `more` gives the others (see LineCursor).
+ */
+export function parseJemallocHeap(text: string, fileName: string, more?: TextChunks): Profile | undefined {
+  let head = text;
+  while (head.length < MAGIC.length && more !== undefined) {
+    const next = more();
+    if (next === undefined) break;
+    head += next;
+  }
+  if (!head.startsWith(MAGIC)) return undefined;
+  return new JemallocHeapParser(head, fileName, more).parse();
 }
 
 class JemallocHeapParser {
@@ -45,14 +54,14 @@ class JemallocHeapParser {
   constructor(
     text: string,
     private readonly fileName: string,
+    more: TextChunks | undefined,
   ) {
-    this.lines = new LineCursor(text);
+    this.lines = new LineCursor(text, more);
   }
 
   parse(): Profile {
     this.periodBytes = this.parsePeriod(this.lines.next() ?? "");
     this.parseThreadLine(this.requireLine("the process totals line"), ALL_THREADS);
-    const { text } = this.lines;
     const addresses = new NumberList();
     let awaitingStackCounts = false;
     let inStacks = false;
@@ -60,7 +69,7 @@ class JemallocHeapParser {
     let mapsLineNumber = 0;
     // Lines are scanned in place (text, lineStart, lineEnd); only rare lines are sliced.
     while (this.lines.advance()) {
-      const { lineStart: start, lineEnd: end } = this.lines;
+      const { text, lineStart: start, lineEnd: end } = this.lines;
       if (awaitingStackCounts) {
         // The line after "@ ..." holds the stack's all-threads counts.
         this.parseThreadLine(text, ALL_THREADS, start, end);

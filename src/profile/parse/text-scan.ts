@@ -1,10 +1,15 @@
 // Hand-written scanning for the line-oriented profile formats: one pass over the text,
 // no regular expression per line (profiles can hold hundreds of thousands of stacks).
 
+/** The next part of a text read in parts, or undefined at its end. */
+export type TextChunks = () => string | undefined;
+
 /**
  * Walks a text line by line, keeping the 1-based number of the last line returned. The hot
- * loops use advance() and scan the text between lineStart and lineEnd in place: slicing
- * millions of lines out of a large profile costs more than reading them.
+ * loops use advance() and scan `text` between lineStart and lineEnd in place: slicing
+ * millions of lines out of a large profile costs more than reading them. Given `more`, the
+ * text arrives in parts: `text` is then the part holding the current line (re-read it after
+ * each advance), and a million-stack profile's 160 MB are never in memory at once.
  */
 export class LineCursor {
   private position = 0;
@@ -13,12 +18,27 @@ export class LineCursor {
   lineStart = 0;
   lineEnd = 0;
 
-  constructor(readonly text: string) {}
+  constructor(
+    public text: string,
+    private more?: TextChunks,
+  ) {}
 
   /** Moves to the next line; false at the end of the text. */
   advance(): boolean {
-    if (this.position >= this.text.length) return false;
     let end = this.text.indexOf("\n", this.position);
+    // A line cut by the end of a part continues in the next: carry it over.
+    while (end === -1 && this.more !== undefined) {
+      const next = this.more();
+      if (next === undefined) {
+        this.more = undefined;
+        break;
+      }
+      const searchFrom = this.text.length - this.position;
+      this.text = this.text.slice(this.position) + next;
+      this.position = 0;
+      end = this.text.indexOf("\n", searchFrom);
+    }
+    if (this.position >= this.text.length) return false;
     if (end === -1) end = this.text.length;
     this.lineStart = this.position;
     this.position = end + 1;
@@ -38,9 +58,12 @@ export class LineCursor {
     return this.advance() ? this.line() : undefined;
   }
 
-  /** Everything after the last line returned. */
+  /** Everything after the last line returned (the remaining parts too). */
   rest(): string {
-    return this.text.slice(this.position);
+    let rest = this.text.slice(this.position);
+    for (let next = this.more?.(); next !== undefined; next = this.more?.()) rest += next;
+    this.more = undefined;
+    return rest;
   }
 }
 
