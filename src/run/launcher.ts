@@ -257,7 +257,8 @@ export interface ProgramStart {
   census: boolean;
 }
 
-function startSampling(record: RunRecord, pid: number, startedBy: "launcher" | "node"): void {
+/** `ended`: the program is already gone (its end came with its pid): nothing to sample. */
+function startSampling(record: RunRecord, pid: number, startedBy: "launcher" | "node", ended = false): void {
   const readCpuTimes = startedBy === "node"; // the launcher reports them from wait4
   record.pid = pid;
   const intervalMs = record.request.sampleIntervalMs > 0 ? record.request.sampleIntervalMs : DEFAULT_SAMPLE_INTERVAL_MS;
@@ -268,7 +269,7 @@ function startSampling(record: RunRecord, pid: number, startedBy: "launcher" | "
     readCpuTimes,
     ...(timelinePath === undefined ? {} : { timelinePath }),
   });
-  record.sampler.start();
+  if (!ended) record.sampler.start();
   record.groupStop?.watch(pid);
   try {
     record.request.onStart?.(pid, { census: startedBy === "launcher" });
@@ -403,20 +404,30 @@ function superviseLauncher(request: LaunchRequest, launcher: string, stdio: Stdi
     let execErrno: number | undefined;
     let launchError: Extract<LauncherEvent, { kind: "launch-error" }> | undefined;
 
-    const onEvent = (event: LauncherEvent | undefined): void => {
-      if (event?.kind === "pid") startSampling(record, event.pid, "launcher");
-      else if (event?.kind === "forwarded") record.forwardedSignals.push(signalNameOf(event.signalNumber));
-      else if (event?.kind === "exec-error") execErrno = event.errno;
-      else if (event?.kind === "launch-error") launchError = event;
-      else if (event?.kind === "proc") (record.processes ??= []).push(event.process);
-      else if (event?.kind === "proc-overflow") record.processesNotRecorded = event.count;
-      else if (event?.kind === "end") {
+    const onEvent = (event: LauncherEvent, ended: boolean): void => {
+      if (event.kind === "pid") startSampling(record, event.pid, "launcher", ended);
+      else if (event.kind === "forwarded") record.forwardedSignals.push(signalNameOf(event.signalNumber));
+      else if (event.kind === "exec-error") execErrno = event.errno;
+      else if (event.kind === "launch-error") launchError = event;
+      else if (event.kind === "proc") (record.processes ??= []).push(event.process);
+      else if (event.kind === "proc-overflow") record.processesNotRecorded = event.count;
+      else if (event.kind === "end") {
         end = event;
         record.processes ??= []; // the census ran, even if the program ended before a walk
         stopSampling(record); // the pid may be reused from now on
       }
     };
-    const readStatus = (): void => status.drain((line) => onEvent(parseLauncherStatusLine(line)));
+    // A program over before its first read (`true`) has its pid and end read together:
+    // sampling it would only read /proc for a process that is gone.
+    const readStatus = (): void => {
+      const events: LauncherEvent[] = [];
+      status.drain((line) => {
+        const event = parseLauncherStatusLine(line);
+        if (event !== undefined) events.push(event);
+      });
+      const ended = events.some((event) => event.kind === "end");
+      for (const event of events) onEvent(event, ended);
+    };
     // Sampling starts with the pid; every other line can wait until the launcher is gone.
     let pollMs = 1;
     let polls = 0;
