@@ -28,6 +28,12 @@ const CODE_CACHE_COVERAGE = Symbol.for("allocrun.codeCacheCoverage");
 const CODE_CACHE_HEADER = "allocrun-code-cache ";
 const BUNDLE_HASH_HEADER = "// bundle-hash: ";
 
+// ALLOCRUN_TRACE_STARTUP=FILE: the phases of this start, one JSON line appended to FILE at
+// exit (src/core/startup-trace.ts; read by bench/startup-phases.mjs).
+const STARTUP_TRACE = Symbol.for("allocrun.startupTrace");
+if (process.env.ALLOCRUN_TRACE_STARTUP) traceStartup(process.env.ALLOCRUN_TRACE_STARTUP);
+const markPhase = (phase) => globalThis[STARTUP_TRACE]?.push([phase, performance.now()]);
+
 const bundlePath = require("node:path").join(__dirname, "../dist/bundle/main.cjs");
 if (process.env.ALLOCRUN_NO_CODE_CACHE === "1") require(bundlePath);
 else runWithCodeCache(bundlePath);
@@ -42,6 +48,7 @@ function runWithCodeCache(path) {
   if (hash === undefined) return void require(path); // not built by scripts/bundle.mjs
   const cacheFile = codeCacheFile(hash);
   const { coverage: cachedCoverage, data: cachedData } = readCodeCache(fs, cacheFile);
+  markPhase("compile bundle");
   // Module's own wrapper plus the importer of the other bundles (see scripts/bundle.mjs).
   const wrapped = `(function (exports, require, module, __filename, __dirname, __allocrunEntryImporter) { ${source}\n});`;
   const script = new vm.Script(wrapped, { filename: path, cachedData });
@@ -60,7 +67,17 @@ function runWithCodeCache(path) {
   // directly, each skips the module loader's resolution (~0.5 ms in all).
   const requireFromBundle = Module.createRequire(path);
   const bundleRequire = (id) => (id.startsWith("node:") ? process.getBuiltinModule(id) : requireFromBundle(id));
+  markPhase("bundle top level");
   script.runInThisContext().call(bundle.exports, bundle.exports, bundleRequire, bundle, path, directory, importEntry);
+}
+
+function traceStartup(file) {
+  // The first phase begins with bin itself.
+  const marks = (globalThis[STARTUP_TRACE] = [["read bundle and code cache", performance.now()]]);
+  process.once("exit", () => {
+    marks.push(["exit", performance.now()]);
+    require("node:fs").appendFileSync(file, `${JSON.stringify(marks)}\n`);
+  });
 }
 
 /** The cache and its writer's coverage; no data when missing, unreadable or without the header. */

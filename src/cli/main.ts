@@ -8,6 +8,7 @@ import { printUsage } from "./commands/help.js";
 import { mistypedCommandError } from "./mistyped-command.js";
 import { printVersion } from "./version.js";
 import { isNoRoomError, writeFailureError } from "../core/write-failure.js";
+import { markStartupPhase } from "../core/startup-trace.js";
 
 /** `run` reports its own failures as 125/126/127; every other command uses 2. */
 function exitCodeForError(error: AllocrunError, isRunCommand: boolean): number {
@@ -18,6 +19,7 @@ function exitCodeForError(error: AllocrunError, isRunCommand: boolean): number {
 }
 
 async function main(argv: string[]): Promise<number> {
+  markStartupPhase("pick the command, load it");
   const first = argv[0];
   if (first === "--version" || first === "-V") return printVersion();
   const entry = findCommand(first);

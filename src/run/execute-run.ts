@@ -20,6 +20,7 @@ import { writeFileAtomic } from "../core/atomic-write.js";
 import { AllocrunError } from "../core/errors.js";
 import { os } from "../core/lazy-builtins.js";
 import { describeWriteFailure, writeFailureFix } from "../core/write-failure.js";
+import { markStartupPhase } from "../core/startup-trace.js";
 
 export interface ExecuteRequest {
   prepared: PreparedRun;
@@ -124,6 +125,7 @@ export async function executeRun(request: ExecuteRequest): Promise<ExecutedRun> 
   });
   // The program has been started (launchProgram spawns before its first await): what does
   // not depend on how it runs is gathered now, in time allocrun would spend waiting.
+  markStartupPhase("while the program runs: unchanging manifest parts, wait");
   let unchanging: Unchanging;
   try {
     unchanging = describeUnchanging(request, prepared, programEnv, vars);

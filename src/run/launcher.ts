@@ -34,6 +34,7 @@ import { spawnInheritingStdio, type InheritedStdio, type InheritedStdioChild } f
 import type { RecordedTimeline } from "./timeline-recorder.js";
 import { guardProcessGroup, signalProcessGroup, type GroupStop } from "./group-stop.js";
 import { monotonicMs } from "../core/monotonic-ms.js";
+import { markStartupPhase } from "../core/startup-trace.js";
 
 export type { MemorySample } from "./sampler.js";
 export type { ObservedProcess } from "./launcher-status.js";
@@ -444,6 +445,7 @@ function superviseLauncher(request: LaunchRequest, launcher: string, stdio: Stdi
     };
     // The launcher has exited, so its status file is complete ("end" stops the sampler).
     child.on("exit", () => {
+      markStartupPhase("the launcher ended: results, manifest");
       stopPolling();
       readStatus();
     });
@@ -481,6 +483,7 @@ function superviseLauncher(request: LaunchRequest, launcher: string, stdio: Stdi
 
 /** Without pipes, the launcher is spawned without loading child_process (see inherited-stdio-spawn.ts). */
 function spawnLauncher(file: string, args: string[], options: { argv0: string; cwd: string; env: Record<string, string>; stdio: StdioOptions }): LauncherChild {
+  markStartupPhase("spawn the launcher");
   const { stdio } = options;
   const inheritable = Array.isArray(stdio) && stdio.every((entry) => entry === "inherit" || entry === "ignore" || typeof entry === "number");
   const light = inheritable ? spawnInheritingStdio(file, args, { ...options, stdio: stdio as InheritedStdio[] }) : undefined;

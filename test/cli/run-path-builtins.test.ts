@@ -37,3 +37,25 @@ describe("builtins on the run path", () => {
     expect(loaded.filter((name) => HEAVY_BUILTINS.includes(name))).toEqual([]);
   });
 });
+
+describe("ALLOCRUN_TRACE_STARTUP", () => {
+  it("appends the phases of each start to the file, in order, for bench/startup-phases.mjs", async () => {
+    const scratch = temp.makeSync();
+    const traceFile = join(scratch, "trace.jsonl");
+    for (const run of ["a", "b"]) {
+      const result = await execa(process.execPath, [CLI, "--glibc", "-q", "-o", join(scratch, run), "--", "true"], { reject: false, stdin: "ignore", env: { ALLOCRUN_TRACE_STARTUP: traceFile } });
+      expect(result).toMatchObject({ exitCode: 0, stderr: "" });
+    }
+    const traces = readFileSync(traceFile, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Array<[string, number]>);
+    expect(traces).toHaveLength(2);
+    for (const marks of traces) {
+      const names = marks.map(([name]) => name);
+      expect(names[0]).toBe("read bundle and code cache");
+      expect(names).toContain("spawn the launcher");
+      expect(names.indexOf("spawn the launcher")).toBeLessThan(names.indexOf("the launcher ended: results, manifest"));
+      expect(names.at(-1)).toBe("exit");
+      const times = marks.map(([, ms]) => ms);
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+    }
+  });
+});

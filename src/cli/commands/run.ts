@@ -16,10 +16,12 @@ import { endBySignal } from "../../run/signal-relay.js";
 import { formatEnvironment } from "../../presets/index.js";
 import { formatCommandLine } from "../../core/shell-words.js";
 import { noteCodeCacheCoverage } from "../code-cache-coverage.js";
+import { markStartupPhase } from "../../core/startup-trace.js";
 
 export const surface: CommandSurface = { options: RUN_OPTION_SPECS, help: generalHelp };
 
 export default async function run(args: string[]): Promise<number> {
+  markStartupPhase("parse the command line, find the program");
   const options = parseRunArguments(args);
   if (options.help) {
     process.stdout.write(generalHelp());
@@ -30,9 +32,11 @@ export default async function run(args: string[]): Promise<number> {
   const cwd = process.cwd();
   const program = resolveProgram(programName, cwd, process.env.PATH);
   const allocator = options.allocator ?? "glibc";
+  markStartupPhase("presets, libraries, target checks");
   const prepared = prepareRun({ allocator, steps: options.steps, libraryPath: options.libraryPath, env: process.env, cwd, program });
   if (options.dryRun) return printDryRun(prepared, options, cwd, options.command);
 
+  markStartupPhase("run folder, environment, launcher set-up");
   const runDir = createRunFolder({ outDir: options.outDir, cwd, programPath: program, allocator });
   let executed: ExecutedRun;
   try {
@@ -51,6 +55,7 @@ export default async function run(args: string[]): Promise<number> {
     throw error;
   }
   if (executed.launch.execError) throw execFailure(programName, executed.launch.execError);
+  markStartupPhase("after the manifest: objects, analysis, summary");
   noteCodeCacheCoverage(prepared.allocatorLibrary === null ? 1 : 2);
   const recorded = await recordProfiledObjects(executed);
   const analysed = options.analyze ? await analyzeIfProfiled(executed, options).catch((error: unknown) => reportAnalysisFailure(error, runDir)) : false;
