@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Start-up cost of allocrun in front of a trivial program, measured side by side with
-// `node -e 0`, interleaved so machine drift hits both alike. Needs `npm run build`.
+// `node -e 0`, interleaved so machine drift hits both alike: each command's median over
+// node's, and the median of each round's own ratio. bench/startup-phases.mjs says where
+// the time goes. Needs `npm run build`.
 //   node bench/startup.mjs [runs]
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";

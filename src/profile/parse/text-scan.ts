@@ -19,13 +19,18 @@ export class LineCursor {
   lineEnd = 0;
 
   constructor(
-    public text: string,
+    private current: string,
     private more?: TextChunks,
   ) {}
 
+  /** The text, or with parts the part, that holds the current line. */
+  get text(): string {
+    return this.current;
+  }
+
   /** Moves to the next line; false at the end of the text. */
   advance(): boolean {
-    let end = this.text.indexOf("\n", this.position);
+    let end = this.current.indexOf("\n", this.position);
     // A line cut by the end of a part continues in the next: carry it over.
     while (end === -1 && this.more !== undefined) {
       const next = this.more();
@@ -33,16 +38,16 @@ export class LineCursor {
         this.more = undefined;
         break;
       }
-      const searchFrom = this.text.length - this.position;
-      this.text = this.text.slice(this.position) + next;
+      const searchFrom = this.current.length - this.position;
+      this.current = this.current.slice(this.position) + next;
       this.position = 0;
-      end = this.text.indexOf("\n", searchFrom);
+      end = this.current.indexOf("\n", searchFrom);
     }
-    if (this.position >= this.text.length) return false;
-    if (end === -1) end = this.text.length;
+    if (this.position >= this.current.length) return false;
+    if (end === -1) end = this.current.length;
     this.lineStart = this.position;
     this.position = end + 1;
-    if (end > this.lineStart && this.text.charCodeAt(end - 1) === 0x0d) end--;
+    if (end > this.lineStart && this.current.charCodeAt(end - 1) === 0x0d) end--;
     this.lineEnd = end;
     this.lineNumber++;
     return true;
@@ -60,7 +65,7 @@ export class LineCursor {
 
   /** Everything after the last line returned (the remaining parts too). */
   rest(): string {
-    let rest = this.text.slice(this.position);
+    let rest = this.current.slice(this.position);
     for (let next = this.more?.(); next !== undefined; next = this.more?.()) rest += next;
     this.more = undefined;
     return rest;
