@@ -5,6 +5,7 @@ import { formatBytes } from "../core/units.js";
 import type { Profile } from "../profile/model.js";
 import { readProfileFile } from "../profile/read-profile.js";
 import { secondsIntoRun, type RunFolderProfiles } from "./run-folder-profiles.js";
+import { columnTotal } from "../profile/totals.js";
 
 export interface HeapMoment {
   path: string;
@@ -22,7 +23,7 @@ export interface HeapMoments {
 export function inuseTotal(profile: Profile): number | undefined {
   const index = profile.sampleTypes.findIndex((type) => type.type === "inuse_space");
   if (index === -1) return undefined;
-  return profile.samples.reduce((sum, sample) => sum + (sample.values[index] ?? 0), 0);
+  return columnTotal(profile, index);
 }
 
 async function readMoment(run: RunFolderProfiles, path: string | undefined): Promise<HeapMoment | undefined> {

@@ -6,7 +6,7 @@
 // converted by asStackTable; every analysis accepts either.
 import { basename } from "node:path";
 import { grownTypedArray } from "../profile/address-table.js";
-import type { Location, Profile, ValueType } from "../profile/model.js";
+import type { Location, Profile, Sample, ValueType } from "../profile/model.js";
 import type { FunctionRef, StackProfile } from "./stacks.js";
 
 export interface StackTable {
@@ -113,13 +113,13 @@ export function extractStackTable(profile: Profile, sampleType: string): StackTa
     if (frames.length === 1) singleFrame[locationId] = frames[0] as number;
     return frames;
   };
-  const { samples } = profile;
+  const samples = sampleView(profile, column);
   let stackCount = 0;
   let locationCount = 0;
-  for (const sample of samples) {
-    if ((sample.values[column] ?? 0) === 0) continue;
+  for (let k = 0; k < samples.count; k++) {
+    if (samples.value(k) === 0) continue;
     stackCount++;
-    locationCount += sample.locationIds.length;
+    locationCount += samples.end(k) - samples.start(k);
   }
   // Sized for one frame per location; grown only when inlined frames need more.
   let stackFrames: Uint32Array = new Uint32Array(locationCount);
@@ -127,17 +127,18 @@ export function extractStackTable(profile: Profile, sampleType: string): StackTa
   const values = new Float64Array(stackCount);
   let s = 0;
   let next = 0;
-  for (const sample of samples) {
-    const value = sample.values[column] ?? 0;
+  for (let k = 0; k < samples.count; k++) {
+    const value = samples.value(k);
     if (value === 0) continue;
-    const ids = sample.locationIds;
-    for (let k = 0; k < ids.length; k++) {
-      const single = singleFrame[ids[k] as number] ?? -1;
+    const ids = samples.locationIds(k);
+    for (let i = samples.start(k), end = samples.end(k); i < end; i++) {
+      const id = ids[i] as number;
+      const single = singleFrame[id] ?? -1;
       if (single !== -1 && next < stackFrames.length) {
         stackFrames[next++] = single;
         continue;
       }
-      const frames = framesOf(ids[k] as number);
+      const frames = framesOf(id);
       if (next + frames.length > stackFrames.length) stackFrames = grownTypedArray(stackFrames, Math.max(next + frames.length, 2 * stackFrames.length));
       for (const frame of frames) stackFrames[next++] = frame;
     }
@@ -145,6 +146,38 @@ export function extractStackTable(profile: Profile, sampleType: string): StackTa
     stackStarts[++s] = next;
   }
   return numbering.table(profile.sampleTypes[column] as ValueType, stackFrames.subarray(0, next), stackStarts, values, stackCount);
+}
+
+/** One sample type of a profile's samples, read from its columns when it has them. */
+interface SampleView {
+  count: number;
+  value(k: number): number;
+  /** The array holding stack k's location ids, from start(k) to end(k). */
+  locationIds(k: number): ArrayLike<number>;
+  start(k: number): number;
+  end(k: number): number;
+}
+
+function sampleView(profile: Profile, column: number): SampleView {
+  const { columns } = profile;
+  if (columns !== undefined) {
+    const { locationIds, starts, ends, values, valueCount } = columns;
+    return {
+      count: columns.count,
+      value: (k) => values[k * valueCount + column] as number,
+      locationIds: () => locationIds,
+      start: (k) => starts[k] as number,
+      end: (k) => ends[k] as number,
+    };
+  }
+  const { samples } = profile;
+  return {
+    count: samples.length,
+    value: (k) => (samples[k] as Sample).values[column] ?? 0,
+    locationIds: (k) => (samples[k] as Sample).locationIds,
+    start: () => 0,
+    end: (k) => (samples[k] as Sample).locationIds.length,
+  };
 }
 
 /** The columnar form of either form (a table is returned as it is). */

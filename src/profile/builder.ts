@@ -5,9 +5,10 @@
 // and stacks are looked up in typed-array hash tables: no Map entry or bucket per stack.
 import { AddressTable, grownTypedArray, mixHash, SequenceIndex } from "./address-table.js";
 import { findMapping } from "./maps.js";
-import type { Location, Mapping, Profile, Sample } from "./model.js";
+import type { Location, Mapping, Profile, SampleColumns } from "./model.js";
+import { profileWithColumns, type ColumnsOptions } from "./sample-columns.js";
 
-export type ProfileDescription = Omit<Profile, "samples" | "locations" | "functions" | "mappings">;
+export type ProfileDescription = Omit<Profile, "samples" | "columns" | "locations" | "functions" | "mappings">;
 
 export class ProfileBuilder {
   private readonly locations: Location[] = [];
@@ -70,22 +71,29 @@ export class ProfileBuilder {
   }
 
   /**
-   * The profile, with every location placed in the mapping that holds its address.
-   * `valueColumns` picks the sample values to keep (all by default).
+   * The profile, with every location placed in the mapping that holds its address; its
+   * samples stay in columns until first read (see sample-columns.ts). `valueColumns` picks
+   * the sample values to keep (all by default).
    */
-  build(description: ProfileDescription, mappings: readonly Mapping[], valueColumns?: readonly number[]): Profile {
+  build(description: ProfileDescription, mappings: readonly Mapping[], valueColumns?: readonly number[], options: ColumnsOptions = { labelObjectSize: false }): Profile {
     for (const location of this.locations) location.mappingId = findMapping(mappings, location.address)?.id ?? 0;
-    const columns = valueColumns ?? Array.from({ length: this.valueCount }, (_, i) => i);
-    const samples = new Array<Sample>(this.stackCount);
-    for (let k = 0; k < this.stackCount; k++) {
-      const start = this.stackStarts[k] as number;
-      const locationIds = new Array<number>((this.stackStarts[k + 1] as number) - start);
-      for (let i = 0; i < locationIds.length; i++) locationIds[i] = this.stackIds[start + i] as number;
-      const values = new Array<number>(columns.length);
-      for (let i = 0; i < columns.length; i++) values[i] = this.values[k * this.valueCount + (columns[i] as number)] as number;
-      samples[k] = { locationIds, values };
+    const kept = valueColumns ?? Array.from({ length: this.valueCount }, (_, i) => i);
+    const count = this.stackCount;
+    const values = new Float64Array(count * kept.length);
+    for (let k = 0; k < count; k++) {
+      for (let i = 0; i < kept.length; i++) values[k * kept.length + i] = this.values[k * this.valueCount + (kept[i] as number)] as number;
     }
-    return { ...description, samples, locations: this.locations, functions: [], mappings: [...mappings] };
+    const used = this.stackStarts[count] as number;
+    const columns: SampleColumns = {
+      count,
+      // Grown by doubling: a copy of the right size when much of it would sit unused.
+      locationIds: this.stackIds.length > used * 1.25 ? this.stackIds.slice(0, used) : this.stackIds.subarray(0, used),
+      starts: this.stackStarts.subarray(0, count),
+      ends: this.stackStarts.subarray(1, count + 1),
+      values,
+      valueCount: kept.length,
+    };
+    return profileWithColumns({ ...description, locations: this.locations, functions: [], mappings: [...mappings] }, columns, options);
   }
 
   /** Whether stack `index` equals the stack just written after the last one. */

@@ -77,6 +77,20 @@ export interface ThreadTotals {
   values: number[];
 }
 
+/**
+ * Samples as columns, as the text parsers collect them: a million stacks are a few typed
+ * arrays here, and ~320 MB as Sample objects. Stack k is locationIds[starts[k] .. ends[k]),
+ * leaf first; its values are values[k * valueCount ..] in the order of sampleTypes.
+ */
+export interface SampleColumns {
+  count: number;
+  locationIds: Uint32Array;
+  starts: Uint32Array;
+  ends: Uint32Array;
+  values: Float64Array;
+  valueCount: number;
+}
+
 export type ProfileFormat = "jemalloc-heap" | "gperftools-heap" | "gperftools-cpu" | "pprof";
 
 export interface Profile {
@@ -84,7 +98,10 @@ export interface Profile {
   sampleTypes: ValueType[];
   /** The sample type shown when the user asks for nothing else. */
   defaultSampleType: string;
+  /** Made from `columns` on first read when the profile has them (see sample-columns.ts). */
   samples: Sample[];
+  /** The samples as columns, for the analyses that walk them (not enumerable: a spread drops it). */
+  columns?: SampleColumns;
   locations: Location[];
   functions: FunctionInfo[];
   mappings: Mapping[];
@@ -100,6 +117,6 @@ export interface Profile {
 }
 
 /** Index of a sample type by name, or -1. */
-export function sampleTypeIndex(profile: Profile, type: string): number {
+export function sampleTypeIndex(profile: Pick<Profile, "sampleTypes">, type: string): number {
   return profile.sampleTypes.findIndex((t) => t.type === type);
 }

@@ -14,17 +14,22 @@ export function requireSampleTypeIndex(profile: Profile, sampleType: string): nu
 
 /** The sum of one sample type over all samples (un-sampled, may be fractional). */
 export function totalValue(profile: Profile, sampleType: string): number {
-  const index = requireSampleTypeIndex(profile, sampleType);
+  return columnTotal(profile, requireSampleTypeIndex(profile, sampleType));
+}
+
+/** The sum of the values at `index` (a sample type's) over all samples, read from the columns when the profile has them. */
+export function columnTotal(profile: Profile, index: number): number {
   let total = 0;
+  const { columns } = profile;
+  if (columns !== undefined) {
+    for (let k = 0; k < columns.count; k++) total += columns.values[k * columns.valueCount + index] as number;
+    return total;
+  }
   for (const sample of profile.samples) total += sample.values[index] ?? 0;
   return total;
 }
 
 /** One total per entry of profile.sampleTypes. */
 export function totalValues(profile: Profile): number[] {
-  const totals = profile.sampleTypes.map(() => 0);
-  for (const sample of profile.samples) {
-    for (let i = 0; i < totals.length; i++) totals[i] = (totals[i] as number) + (sample.values[i] ?? 0);
-  }
-  return totals;
+  return profile.sampleTypes.map((_, index) => columnTotal(profile, index));
 }

@@ -9,6 +9,7 @@ import { Function as PprofFunction, Label, Line, Location, Mapping, Profile as P
 import type { PreparedProfile } from "../analysis/analysis.js";
 import type { Profile } from "../profile/model.js";
 import { roundPreservingSum } from "./values.js";
+import { forEachSample, sampleCount, valuesOf } from "../profile/sample-columns.js";
 
 export interface PprofExportOptions {
   /** Sample type pprof shows by default. */
@@ -81,9 +82,10 @@ class PprofWriter {
     });
     const columns = types.map((type) => {
       const column = profile.sampleTypes.findIndex((candidate) => candidate.type === type);
-      return roundPreservingSum(profile.samples.map((sample) => (column === -1 ? 0 : (sample.values[column] ?? 0)) * sign));
+      return roundPreservingSum(column === -1 ? new Array<number>(sampleCount(profile)).fill(0) : valuesOf(profile, column).map((value) => value * sign));
     });
-    profile.samples.forEach((sample, row) => {
+    // One sample at a time: a million stacks as Sample objects would be ~320 MB at once.
+    forEachSample(profile, (sample, row) => {
       const labels: Label[] = [];
       for (const [key, num] of Object.entries(sample.numLabels ?? {})) labels.push(new Label({ key: this.strings.dedup(key), num: Math.round(num) }));
       for (const [key, str] of Object.entries(sample.labels ?? {})) labels.push(new Label({ key: this.strings.dedup(key), str: this.strings.dedup(str) }));

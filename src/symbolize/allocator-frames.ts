@@ -4,7 +4,8 @@
 // (possibly wrong) name. The one exception is the C++ runtime's `operator new`, a
 // forwarding entry point in libstdc++/libc++ whose name comes from an exact symbol match.
 import { basename } from "node:path";
-import type { Location, Profile, Sample } from "../profile/model.js";
+import type { Location, Profile, Sample, SampleColumns } from "../profile/model.js";
+import { withColumns } from "../profile/sample-columns.js";
 
 const ALLOCATOR_OBJECT = /^lib(jemalloc|tcmalloc(_minimal|_debug|_and_profiler|_minimal_debug)?|profiler|mimalloc(-[a-z]+)?|hoard|rpmalloc|snmalloc\w*)\.so(\.|$)/;
 const CXX_RUNTIME_OBJECT = /^lib(stdc\+\+|c\+\+)\.so(\.|$)/;
@@ -43,6 +44,7 @@ export function dropAllocatorFrames(profile: Profile): Profile {
   const droppable = new Set<number>();
   for (const location of profile.locations) if (isAllocatorLocation(location)) droppable.add(location.id);
   const isDroppable = (locationId: number): boolean => droppable.has(locationId);
+  if (profile.columns !== undefined) return withColumns(profile, dropFromColumns(profile.columns, isDroppable));
   const samples = profile.samples.map((sample): Sample => {
     let first = 0;
     while (first < sample.locationIds.length && isDroppable(sample.locationIds[first] as number)) first++;
@@ -50,4 +52,17 @@ export function dropAllocatorFrames(profile: Profile): Profile {
     return { ...sample, locationIds: sample.locationIds.slice(first) };
   });
   return { ...profile, samples };
+}
+
+/** The same on columns: each stack starts later, over the same location ids. */
+function dropFromColumns(columns: SampleColumns, isDroppable: (locationId: number) => boolean): SampleColumns {
+  const { locationIds, ends } = columns;
+  const starts = new Uint32Array(columns.starts);
+  for (let k = 0; k < columns.count; k++) {
+    const end = ends[k] as number;
+    let first = starts[k] as number;
+    while (first < end && isDroppable(locationIds[first] as number)) first++;
+    if (first < end) starts[k] = first;
+  }
+  return { ...columns, starts };
 }

@@ -14,6 +14,7 @@ import { resolveObjectPaths, type ObjectPathOptions } from "./object-paths.js";
 import { SymbolCache, statStamp, type CachedFrame, type CachedFrames } from "./symbol-cache.js";
 import { findOwningPackages, hintFor, type UnsymbolizedObject, type UnsymbolizedReason } from "./unsymbolized-hints.js";
 import { isAllocrunError } from "../core/errors.js";
+import { copyProfile } from "../profile/sample-columns.js";
 
 export type LineToolChoice = "auto" | "addr2line" | "llvm-symbolizer" | "none";
 
@@ -312,7 +313,7 @@ function buildSymbolizedTables(
     }
     return { ...location, lines };
   });
-  return { ...profile, locations, functions };
+  return copyProfile(profile, { locations, functions });
 }
 
 /** Where an unnamed address's function starts by the unwind tables, else the address itself:

@@ -13,7 +13,6 @@ import {
   INUSE_OBJECTS,
   INUSE_SPACE,
   SPACE_PERIOD,
-  labelAverageObjectSize,
   poissonScale,
   v1Scale,
 } from "./heap-sampling.js";
@@ -95,8 +94,9 @@ export function parseGperftoolsHeap(text: string, fileName: string): Profile | u
       comments,
     },
     maps.mappings,
+    undefined,
+    { labelObjectSize: true },
   );
-  labelAverageObjectSize(profile);
   return profile;
 }
 

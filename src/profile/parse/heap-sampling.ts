@@ -29,22 +29,23 @@ export function v1Scale(count: number, bytes: number, periodBytes: number): numb
   return ratio < 1 ? 1 / ratio : 1;
 }
 
-/**
- * Sets the numeric label "bytes" (average object size, as pprof's legacy heap parser does)
- * from the in-use pair, or the alloc pair when nothing is in use.
- */
-export function labelAverageObjectSize(profile: Profile): void {
-  const pairs = [
+/** The (objects, space) columns of the in-use pair, then of the alloc pair, that the profile has. */
+function objectSpacePairs(profile: Pick<Profile, "sampleTypes">): [number, number][] {
+  return [
     [sampleTypeIndex(profile, INUSE_OBJECTS.type), sampleTypeIndex(profile, INUSE_SPACE.type)],
     [sampleTypeIndex(profile, ALLOC_OBJECTS.type), sampleTypeIndex(profile, ALLOC_SPACE.type)],
   ].filter(([objects, space]) => objects !== -1 && space !== -1) as [number, number][];
-  for (const sample of profile.samples) {
-    for (const [objects, space] of pairs) {
-      const count = sample.values[objects] ?? 0;
-      if (count > 0) {
-        sample.numLabels = { bytes: Math.round((sample.values[space] ?? 0) / count) };
-        break;
-      }
-    }
+}
+
+/**
+ * The numeric label "bytes" of a sample with these values: its average object size, as
+ * pprof's legacy heap parser gives it, from the in-use pair, or the alloc pair when nothing
+ * is in use; undefined when it counts no object.
+ */
+export function averageObjectSizeLabel(profile: Pick<Profile, "sampleTypes">, values: readonly number[]): number | undefined {
+  for (const [objects, space] of objectSpacePairs(profile)) {
+    const count = values[objects] ?? 0;
+    if (count > 0) return Math.round((values[space] ?? 0) / count);
   }
+  return undefined;
 }

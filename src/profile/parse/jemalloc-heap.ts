@@ -11,7 +11,6 @@ import {
   INUSE_OBJECTS,
   INUSE_SPACE,
   SPACE_PERIOD,
-  labelAverageObjectSize,
   poissonScale,
 } from "./heap-sampling.js";
 import { malformedLine } from "./malformed.js";
@@ -220,8 +219,8 @@ class JemallocHeapParser {
       },
       maps.mappings,
       kept,
+      { labelObjectSize: true },
     );
-    labelAverageObjectSize(profile);
     return profile;
   }
 
