@@ -7,8 +7,8 @@
 // kept quiet): where it is gone, spawnInheritingStdio returns undefined and the caller uses
 // child_process.
 import { EventEmitter } from "node:events";
-import { os } from "../core/lazy-builtins.js";
 import { getSystemErrorName } from "node:util";
+import { signalNumberFromName } from "./launcher-status.js";
 
 /** One standard stream of the child: inherited as this fd, or /dev/null. */
 export type InheritedStdio = number | "inherit" | "ignore";
@@ -73,8 +73,8 @@ export class InheritedStdioChild extends EventEmitter {
 
   /** False when the process has already been reaped or the signal could not be sent. */
   kill(signal: NodeJS.Signals = "SIGTERM"): boolean {
-    const number = os().constants.signals[signal] as number | undefined;
-    return this.handle !== undefined && number !== undefined && this.handle.kill(number) === 0;
+    const number = signalNumberFromName(signal);
+    return this.handle !== undefined && number !== null && this.handle.kill(number) === 0;
   }
 }
 
