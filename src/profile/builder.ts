@@ -6,7 +6,7 @@
 import { AddressTable, grownTypedArray, mixHash, SequenceIndex } from "./address-table.js";
 import { findMapping } from "./maps.js";
 import type { Location, Mapping, Profile, SampleColumns } from "./model.js";
-import { profileWithColumns, type ColumnsOptions } from "./sample-columns.js";
+import { profileWithColumns } from "./sample-columns.js";
 
 export type ProfileDescription = Omit<Profile, "samples" | "columns" | "locations" | "functions" | "mappings">;
 
@@ -73,9 +73,9 @@ export class ProfileBuilder {
   /**
    * The profile, with every location placed in the mapping that holds its address; its
    * samples stay in columns until first read (see sample-columns.ts). `valueColumns` picks
-   * the sample values to keep (all by default).
+   * the sample values to keep (all by default); heap formats `labelObjectSize`.
    */
-  build(description: ProfileDescription, mappings: readonly Mapping[], valueColumns?: readonly number[], options: ColumnsOptions = { labelObjectSize: false }): Profile {
+  build(description: ProfileDescription, mappings: readonly Mapping[], valueColumns?: readonly number[], labelObjectSize = false): Profile {
     for (const location of this.locations) location.mappingId = findMapping(mappings, location.address)?.id ?? 0;
     const kept = valueColumns ?? Array.from({ length: this.valueCount }, (_, i) => i);
     const count = this.stackCount;
@@ -92,8 +92,9 @@ export class ProfileBuilder {
       ends: this.stackStarts.subarray(1, count + 1),
       values,
       valueCount: kept.length,
+      labelObjectSize,
     };
-    return profileWithColumns({ ...description, locations: this.locations, functions: [], mappings: [...mappings] }, columns, options);
+    return profileWithColumns({ ...description, locations: this.locations, functions: [], mappings: [...mappings] }, columns);
   }
 
   /** Whether stack `index` equals the stack just written after the last one. */

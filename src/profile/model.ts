@@ -89,6 +89,8 @@ export interface SampleColumns {
   ends: Uint32Array;
   values: Float64Array;
   valueCount: number;
+  /** Each sample is labelled with its average object size, numLabels.bytes (heap formats). */
+  labelObjectSize: boolean;
 }
 
 export type ProfileFormat = "jemalloc-heap" | "gperftools-heap" | "gperftools-cpu" | "pprof";

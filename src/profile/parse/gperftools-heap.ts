@@ -95,7 +95,7 @@ export function parseGperftoolsHeap(text: string, fileName: string): Profile | u
     },
     maps.mappings,
     undefined,
-    { labelObjectSize: true },
+    true,
   );
   return profile;
 }

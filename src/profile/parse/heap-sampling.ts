@@ -30,7 +30,7 @@ export function v1Scale(count: number, bytes: number, periodBytes: number): numb
 }
 
 /** The (objects, space) columns of the in-use pair, then of the alloc pair, that the profile has. */
-function objectSpacePairs(profile: Pick<Profile, "sampleTypes">): [number, number][] {
+export function objectSpacePairs(profile: Pick<Profile, "sampleTypes">): [number, number][] {
   return [
     [sampleTypeIndex(profile, INUSE_OBJECTS.type), sampleTypeIndex(profile, INUSE_SPACE.type)],
     [sampleTypeIndex(profile, ALLOC_OBJECTS.type), sampleTypeIndex(profile, ALLOC_SPACE.type)],
@@ -40,10 +40,10 @@ function objectSpacePairs(profile: Pick<Profile, "sampleTypes">): [number, numbe
 /**
  * The numeric label "bytes" of a sample with these values: its average object size, as
  * pprof's legacy heap parser gives it, from the in-use pair, or the alloc pair when nothing
- * is in use; undefined when it counts no object.
+ * is in use (`pairs`: objectSpacePairs of the profile); undefined when it counts no object.
  */
-export function averageObjectSizeLabel(profile: Pick<Profile, "sampleTypes">, values: readonly number[]): number | undefined {
-  for (const [objects, space] of objectSpacePairs(profile)) {
+export function averageObjectSizeLabel(pairs: readonly [number, number][], values: readonly number[]): number | undefined {
+  for (const [objects, space] of pairs) {
     const count = values[objects] ?? 0;
     if (count > 0) return Math.round((values[space] ?? 0) / count);
   }

@@ -219,7 +219,7 @@ class JemallocHeapParser {
       },
       maps.mappings,
       kept,
-      { labelObjectSize: true },
+      true,
     );
     return profile;
   }
