@@ -6,8 +6,8 @@ import { StringDecoder } from "node:string_decoder";
 import { inputError } from "../core/errors.js";
 import type { Profile } from "./model.js";
 import { parseGperftoolsCpu } from "./parse/gperftools-cpu.js";
-import { parseGperftoolsHeap } from "./parse/gperftools-heap.js";
-import { parseJemallocHeap } from "./parse/jemalloc-heap.js";
+import { GPERFTOOLS_HEAP_MAGIC, parseGperftoolsHeap } from "./parse/gperftools-heap.js";
+import { JEMALLOC_HEAP_MAGIC, parseJemallocHeap } from "./parse/jemalloc-heap.js";
 import { parsePprof } from "./parse/pprof.js";
 
 type BinaryParser = (data: Uint8Array, fileName: string) => Profile | undefined;
@@ -117,8 +117,8 @@ async function profileFileKind(path: string): Promise<ProfileFileKind> {
     const head = Buffer.alloc(16);
     const { bytesRead } = await file.read(head, 0, head.length, 0);
     const text = head.toString("latin1", 0, bytesRead);
-    if (text.startsWith("heap_v2/")) return "jemalloc";
-    return text.startsWith("heap profile:") ? "text" : "binary";
+    if (text.startsWith(JEMALLOC_HEAP_MAGIC)) return "jemalloc";
+    return text.startsWith(GPERFTOOLS_HEAP_MAGIC) ? "text" : "binary";
   } finally {
     await file.close();
   }

@@ -19,7 +19,8 @@ import {
 import { malformedLine } from "./malformed.js";
 import { LineCursor, NumberList, expectChar, scanAddresses, scanCountPairs, tokenAt } from "./text-scan.js";
 
-const MAGIC = "heap profile:";
+/** How a gperftools heap profile starts. */
+export const GPERFTOOLS_HEAP_MAGIC = "heap profile:";
 // The lenient header regex of jeprof/pprof (one line, so no per-line cost).
 const HEADER = /^heap profile:\s*(\d+):\s*(\d+)\s*\[\s*(\d+):\s*(\d+)\]\s*(?:@\s*([^/\s]*)(?:\/(\d+))?)?/;
 const HINT = "the gperftools heap profile is damaged or cut short; capture it again";
@@ -38,7 +39,7 @@ export function parseGperftoolsHeap(text: string, fileName: string): Profile | u
     if (header.startsWith("%")) collectCommand(header, comments);
     else if (header.trim() !== "") break;
   }
-  if (header === undefined || !header.startsWith(MAGIC)) return undefined;
+  if (header === undefined || !header.startsWith(GPERFTOOLS_HEAP_MAGIC)) return undefined;
   const fail = (problem: string, line: string | undefined, lineNumber = lines.lineNumber) =>
     malformedLine(fileName, lineNumber, problem, line, HINT);
 

@@ -16,7 +16,8 @@ import {
 import { malformedLine } from "./malformed.js";
 import { LineCursor, NumberList, expectChar, scanAddresses, scanCountPairs, scanInteger, skipSpaces, tokenAt, type TextChunks } from "./text-scan.js";
 
-const MAGIC = "heap_v2/";
+/** How a jemalloc heap profile starts. */
+export const JEMALLOC_HEAP_MAGIC = "heap_v2/";
 const HINT =
   "the jemalloc heap profile is damaged or cut short (a process killed while dumping leaves a partial file); capture it again";
 const ALL_THREADS = -1;
@@ -29,12 +30,12 @@ const STAR = 0x2a;
  */
 export function parseJemallocHeap(text: string, fileName: string, more?: TextChunks): Profile | undefined {
   let head = text;
-  while (head.length < MAGIC.length && more !== undefined) {
+  while (head.length < JEMALLOC_HEAP_MAGIC.length && more !== undefined) {
     const next = more();
     if (next === undefined) break;
     head += next;
   }
-  if (!head.startsWith(MAGIC)) return undefined;
+  if (!head.startsWith(JEMALLOC_HEAP_MAGIC)) return undefined;
   return new JemallocHeapParser(head, fileName, more).parse();
 }
 
@@ -109,13 +110,13 @@ class JemallocHeapParser {
 
   private parsePeriod(header: string): number {
     const scanned = { value: 0 };
-    const end = scanInteger(header, MAGIC.length, scanned);
+    const end = scanInteger(header, JEMALLOC_HEAP_MAGIC.length, scanned);
     if (end !== header.trimEnd().length || scanned.value < 1) {
       throw this.fail(1, 'expected "heap_v2/<sampling period in bytes>"', header);
     }
     // jemalloc writes 2^lg_prof_sample (lg_prof_sample <= 63); anything else is a damaged
     // header. Number() rounds long digit strings correctly, so 2^63 reads back exactly.
-    const period = Number(header.slice(MAGIC.length, end));
+    const period = Number(header.slice(JEMALLOC_HEAP_MAGIC.length, end));
     if (!Number.isInteger(Math.log2(period)) || period > 2 ** 63) {
       throw this.fail(1, "the sampling period is not a power of two up to 2^63 (jemalloc writes 2^lg_prof_sample)", header);
     }
