@@ -4,10 +4,11 @@
 import { readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 
-export const STALE_AFTER_MS = 30 * 24 * 3600 * 1000;
+const STALE_AFTER_MS = 30 * 24 * 3600 * 1000;
 
 /** Removes the entries of `directory` named `prefix…`, other than `keep`, unchanged for STALE_AFTER_MS. */
-export function pruneStaleCaches(directory: string, prefix: string, keep: string, nowMs = Date.now()): void {
+export function pruneStaleCaches(directory: string, prefix: string, keep: string): void {
+  const nowMs = Date.now();
   let names: string[];
   try {
     names = readdirSync(directory);
