@@ -6,7 +6,8 @@
 // converted by asStackTable; every analysis accepts either.
 import { basename } from "node:path";
 import { grownTypedArray } from "../profile/address-table.js";
-import type { Location, Profile, Sample, ValueType } from "../profile/model.js";
+import type { Location, Profile, ValueType } from "../profile/model.js";
+import { sampleView } from "../profile/sample-columns.js";
 import type { FunctionRef, StackProfile } from "./stacks.js";
 
 export interface StackTable {
@@ -146,38 +147,6 @@ export function extractStackTable(profile: Profile, sampleType: string): StackTa
     stackStarts[++s] = next;
   }
   return numbering.table(profile.sampleTypes[column] as ValueType, stackFrames.subarray(0, next), stackStarts, values, stackCount);
-}
-
-/** One sample type of a profile's samples, read from its columns when it has them. */
-interface SampleView {
-  count: number;
-  value(k: number): number;
-  /** The array holding stack k's location ids, from start(k) to end(k). */
-  locationIds(k: number): ArrayLike<number>;
-  start(k: number): number;
-  end(k: number): number;
-}
-
-function sampleView(profile: Profile, column: number): SampleView {
-  const { columns } = profile;
-  if (columns !== undefined) {
-    const { locationIds, starts, ends, values, valueCount } = columns;
-    return {
-      count: columns.count,
-      value: (k) => values[k * valueCount + column] as number,
-      locationIds: () => locationIds,
-      start: (k) => starts[k] as number,
-      end: (k) => ends[k] as number,
-    };
-  }
-  const { samples } = profile;
-  return {
-    count: samples.length,
-    value: (k) => (samples[k] as Sample).values[column] ?? 0,
-    locationIds: (k) => (samples[k] as Sample).locationIds,
-    start: () => 0,
-    end: (k) => (samples[k] as Sample).locationIds.length,
-  };
 }
 
 /** The columnar form of either form (a table is returned as it is). */

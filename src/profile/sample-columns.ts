@@ -79,7 +79,39 @@ export function forEachSample(profile: Profile, visit: (sample: Sample, index: n
 
 /** The values at `index` (a sample type's) of every sample, in order. */
 export function valuesOf(profile: Profile, index: number): number[] {
+  const samples = sampleView(profile, index);
+  return Array.from({ length: samples.count }, (_, k) => samples.value(k));
+}
+
+/** One sample type of a profile's samples, read from its columns when it has them. */
+export interface SampleView {
+  count: number;
+  value(k: number): number;
+  /** The array holding stack k's location ids, from start(k) to end(k). */
+  locationIds(k: number): ArrayLike<number>;
+  start(k: number): number;
+  end(k: number): number;
+}
+
+/** The samples' values of sample type `column` and their stacks, without making Sample objects. */
+export function sampleView(profile: Profile, column: number): SampleView {
   const { columns } = profile;
-  if (columns === undefined) return profile.samples.map((sample) => sample.values[index] ?? 0);
-  return Array.from({ length: columns.count }, (_, k) => columns.values[k * columns.valueCount + index] as number);
+  if (columns !== undefined) {
+    const { locationIds, starts, ends, values, valueCount } = columns;
+    return {
+      count: columns.count,
+      value: (k) => values[k * valueCount + column] as number,
+      locationIds: () => locationIds,
+      start: (k) => starts[k] as number,
+      end: (k) => ends[k] as number,
+    };
+  }
+  const { samples } = profile;
+  return {
+    count: samples.length,
+    value: (k) => (samples[k] as Sample).values[column] ?? 0,
+    locationIds: (k) => (samples[k] as Sample).locationIds,
+    start: () => 0,
+    end: (k) => (samples[k] as Sample).locationIds.length,
+  };
 }

@@ -1,6 +1,7 @@
 // Sums over a profile's samples, per sample type.
 import { usageError } from "../core/errors.js";
 import { sampleTypeIndex, type Profile } from "./model.js";
+import { sampleView } from "./sample-columns.js";
 
 /** Index of `sampleType`, or a usage error listing the types the profile has. */
 export function requireSampleTypeIndex(profile: Profile, sampleType: string): number {
@@ -19,13 +20,9 @@ export function totalValue(profile: Profile, sampleType: string): number {
 
 /** The sum of the values at `index` (a sample type's) over all samples, read from the columns when the profile has them. */
 export function columnTotal(profile: Profile, index: number): number {
+  const samples = sampleView(profile, index);
   let total = 0;
-  const { columns } = profile;
-  if (columns !== undefined) {
-    for (let k = 0; k < columns.count; k++) total += columns.values[k * columns.valueCount + index] as number;
-    return total;
-  }
-  for (const sample of profile.samples) total += sample.values[index] ?? 0;
+  for (let k = 0; k < samples.count; k++) total += samples.value(k);
   return total;
 }
 
